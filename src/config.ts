@@ -1,0 +1,29 @@
+/** The gateway's settings, read once from the environment (see docs/configuration.md). */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  redisUrl: string | undefined;
+  publicUrl: string;
+  /** Seed a demo store when the database is empty (embedded SQLite by default). */
+  seedDemo: boolean;
+}
+
+export const DEFAULT_DATABASE_URL = 'file:./data/stampline.db';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = env.PORT ? Number(env.PORT) : 4000;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a port number, got ${JSON.stringify(env.PORT)}`);
+  }
+  const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const seedDefault = databaseUrl.startsWith('file:') ? 'true' : 'false';
+  return {
+    port,
+    host: env.HOST || '127.0.0.1',
+    databaseUrl,
+    redisUrl: env.REDIS_URL || undefined,
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    seedDemo: (env.SEED_DEMO ?? seedDefault) === 'true',
+  };
+}

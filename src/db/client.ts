@@ -1,0 +1,69 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Prisma, PrismaClient } from '../generated/sqlite/client.ts';
+
+/**
+ * The Prisma client, typed against the SQLite client: the subset both databases support, so a
+ * PostgreSQL-only feature fails to typecheck instead of failing on the embedded database.
+ */
+export type Db = PrismaClient;
+/** The client handed to a `$transaction` callback. */
+export type Tx = Prisma.TransactionClient;
+export type Provider = 'sqlite' | 'postgresql';
+
+export function providerOf(url: string): Provider {
+  if (url.startsWith('file:')) return 'sqlite';
+  if (/^postgres(ql)?:\/\//.test(url)) return 'postgresql';
+  throw new Error('DATABASE_URL must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL)');
+}
+
+export interface Database {
+  db: Db;
+  provider: Provider;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Called with every SQL statement the client sends (tests count them). */
+  onQuery?: (sql: string) => void;
+}
+
+/**
+ * Opens the database named by `url`. Each provider's client and driver are imported only when used,
+ * so a PostgreSQL deployment never loads better-sqlite3.
+ */
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
+  const provider = providerOf(url);
+  const log = options.onQuery ? [{ emit: 'event' as const, level: 'query' as const }] : [];
+  let db: Db;
+  if (provider === 'sqlite') {
+    const file = url.slice('file:'.length);
+    if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+    const [{ PrismaClient }, { SerializedSqliteAdapterFactory }] = await Promise.all([
+      import('../generated/sqlite/client.ts'),
+      import('./sqlite-adapter.ts'),
+    ]);
+    db = new PrismaClient({ adapter: new SerializedSqliteAdapterFactory(url), log });
+  } else {
+    const [{ PrismaClient }, { PrismaPg }] = await Promise.all([
+      import('../generated/postgresql/client.ts'),
+      import('@prisma/adapter-pg'),
+    ]);
+    const adapter = new PrismaPg({ connectionString: url, max: poolSize(url) });
+    // The PostgreSQL client differs from the SQLite one only in PostgreSQL-only extras we do not use.
+    db = new PrismaClient({ adapter, log }) as unknown as Db;
+  }
+  if (options.onQuery) {
+    const onQuery = options.onQuery;
+    (db as unknown as { $on(event: 'query', cb: (e: { query: string }) => void): void }).$on('query', (e) =>
+      onQuery(e.query),
+    );
+  }
+  return { db, provider, url, close: () => db.$disconnect() };
+}
+
+function poolSize(url: string): number {
+  const fromUrl = new URL(url).searchParams.get('connection_limit');
+  return fromUrl ? Number(fromUrl) : 10;
+}
