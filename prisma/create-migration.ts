@@ -34,9 +34,9 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
   const from = previous
     ? { tag: 'schemaDatamodel' as const, files: [{ path: 'schema.prisma', content: renderSchema(provider, previous) }] }
     : { tag: 'empty' as const };
-  const { stdout } = await withSchemaEngine(scratchUrls[provider], (engine) =>
+  const stdout = (await withSchemaEngine(scratchUrls[provider], (engine) =>
     engine.diff({ from, to, script: true, exitCode: null, filters: noFilters }),
-  );
+  )).stdout ?? '';
   if (/empty migration/i.test(stdout)) {
     console.log(`${provider}: no changes`);
     continue;

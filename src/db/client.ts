@@ -38,8 +38,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   const log = options.onQuery ? [{ emit: 'event' as const, level: 'query' as const }] : [];
   let db: Db;
   if (provider === 'sqlite') {
-    const file = url.slice('file:'.length);
-    if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+    ensureSqliteDirectory(url);
     const [{ PrismaClient }, { SerializedSqliteAdapterFactory }] = await Promise.all([
       import('../generated/sqlite/client.ts'),
       import('./sqlite-adapter.ts'),
@@ -61,6 +60,12 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     );
   }
   return { db, provider, url, close: () => db.$disconnect() };
+}
+
+/** SQLite creates the database file but not its folder (`data/` on a fresh clone). */
+export function ensureSqliteDirectory(url: string): void {
+  const file = url.slice('file:'.length);
+  if (file !== ':memory:' && !file.startsWith(':memory:')) mkdirSync(dirname(resolve(file)), { recursive: true });
 }
 
 function poolSize(url: string): number {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
-import { type Provider, providerOf } from './client.ts';
+import { ensureSqliteDirectory, type Provider, providerOf } from './client.ts';
 import { createSchemaEngine, noFilters } from './schema-engine.ts';
 
 export const migrationsRoot = fileURLToPath(new URL('../../prisma/migrations/', import.meta.url));
@@ -37,6 +37,7 @@ export function loadMigrations(provider: Provider): MigrationList {
 
 export async function adapterFactoryFor(url: string): Promise<SqlMigrationAwareDriverAdapterFactory> {
   if (providerOf(url) === 'sqlite') {
+    ensureSqliteDirectory(url);
     const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
     return new PrismaBetterSqlite3({ url, timeout: 5000 });
   }

@@ -1,0 +1,19 @@
+import { Hono } from 'hono';
+import type { Runtime } from './runtime.ts';
+
+/**
+ * The gateway as one fetch handler: health, GraphQL, the REST compatibility layer and the wallet
+ * routes. It never listens; `server.ts` does.
+ */
+export function createApp(runtime: Runtime): Hono {
+  const app = new Hono();
+  app.get('/healthz', async (c) => {
+    try {
+      await runtime.database.db.$queryRawUnsafe('SELECT 1');
+      return c.json({ status: 'ok', database: runtime.database.provider });
+    } catch {
+      return c.json({ status: 'unavailable', database: runtime.database.provider }, 503);
+    }
+  });
+  return app;
+}

@@ -1,0 +1,72 @@
+import type { Prisma } from '../../generated/sqlite/client.ts';
+import type { Actor, Deps } from '../context.ts';
+import { notFound } from '../errors.ts';
+import { idempotent, recordKey, checkIdempotencyKey } from '../idempotency.ts';
+import { definedOnly } from '../validation.ts';
+import { CARD_DEFAULTS, type CardAttributes, validateCard } from './card.rules.ts';
+
+export type CardRow = Prisma.CardGetPayload<object>;
+
+/** Which cards a listing returns: unarchived (the default), archived, or all. */
+export const CardScope = { ACTIVE: 'active', ARCHIVED: 'archived', ALL: 'all' } as const;
+export type CardScope = (typeof CardScope)[keyof typeof CardScope];
+
+export type CardInput = Partial<CardAttributes>;
+
+export async function getCard(deps: Deps, actor: Actor, id: number): Promise<CardRow> {
+  const card = await deps.db.card.findFirst({ where: { id, storeId: actor.storeId } });
+  if (!card) throw notFound('Card');
+  return card;
+}
+
+export function cardScopeWhere(scope: CardScope): Prisma.CardWhereInput {
+  if (scope === CardScope.ARCHIVED) return { archivedAt: { not: null } };
+  if (scope === CardScope.ALL) return {};
+  return { archivedAt: null };
+}
+
+export async function listCards(deps: Deps, actor: Actor, scope: CardScope = CardScope.ACTIVE): Promise<CardRow[]> {
+  return deps.db.card.findMany({ where: { storeId: actor.storeId, ...cardScopeWhere(scope) }, orderBy: { id: 'asc' } });
+}
+
+/** Creates a card; omitted attributes take `CARD_DEFAULTS`. */
+export async function createCard(
+  deps: Deps,
+  actor: Actor,
+  input: CardInput,
+  idempotencyKey?: string | null,
+): Promise<CardRow> {
+  const given = definedOnly(input);
+  const merged = { ...CARD_DEFAULTS, name: '', ...given } as CardAttributes;
+  validateCard(merged, new Set([...Object.keys(given), 'name', 'initialStamps']));
+  const key = checkIdempotencyKey(idempotencyKey);
+  const request = key ? { key, operation: 'createCard', params: given } : undefined;
+  return idempotent(
+    deps.db,
+    actor.storeId,
+    request,
+    () =>
+      deps.db.$transaction(async (tx) => {
+        const card = await tx.card.create({ data: { ...merged, storeId: actor.storeId } });
+        if (request) await recordKey(tx, actor.storeId, request, card.id);
+        return card;
+      }),
+    (id) => getCard(deps, actor, id),
+  );
+}
+
+/** Changes only the given attributes. Lowering `stampsRequired` keeps every stamp customers hold. */
+export async function updateCard(deps: Deps, actor: Actor, id: number, input: CardInput): Promise<CardRow> {
+  const card = await getCard(deps, actor, id);
+  const given = definedOnly(input);
+  validateCard({ ...card, ...given } as CardAttributes, new Set(Object.keys(given)));
+  if (Object.keys(given).length === 0) return card;
+  return deps.db.card.update({ where: { id: card.id }, data: given });
+}
+
+/** Archives (or restores) a card: hidden from default listings, history kept, no new stamps or enrolments. */
+export async function setCardArchived(deps: Deps, actor: Actor, id: number, archived: boolean): Promise<CardRow> {
+  const card = await getCard(deps, actor, id);
+  if (Boolean(card.archivedAt) === archived) return card;
+  return deps.db.card.update({ where: { id: card.id }, data: { archivedAt: archived ? new Date() : null } });
+}

@@ -1,0 +1,228 @@
+import type { Tx } from '../../db/client.ts';
+import type { Prisma } from '../../generated/sqlite/client.ts';
+import type { Actor, Deps } from '../context.ts';
+import { DomainError, ErrorCode, invalid, notFound } from '../errors.ts';
+import type { StampsChangedEvent } from '../events.ts';
+import { checkIdempotencyKey, idempotent, recordKey } from '../idempotency.ts';
+import { enqueuePassUpdate } from '../wallet/pass-updates.ts';
+
+export type CustomerCardWithCard = Prisma.CustomerCardGetPayload<{ include: { card: true } }>;
+export type LedgerEntryRow = Prisma.LedgerEntryGetPayload<object>;
+export type RedemptionRow = Prisma.RedemptionGetPayload<object>;
+
+export interface StampResult {
+  customerCard: CustomerCardWithCard;
+  ledgerEntry: LedgerEntryRow;
+  /** True when an idempotency key matched an earlier call and nothing was written. */
+  replayed: boolean;
+}
+
+export interface RedeemResult extends StampResult {
+  redemption: RedemptionRow;
+}
+
+/** How a customer card is addressed: REST nests it under its customer, GraphQL by id alone. */
+export interface CustomerCardRef {
+  customerCardId: number;
+  customerId?: number;
+}
+
+export interface AddStampsInput extends CustomerCardRef {
+  stamps: unknown;
+  skipNotifications?: boolean;
+  idempotencyKey?: string | null;
+}
+
+export interface RedeemRewardInput extends CustomerCardRef {
+  rewardId: number;
+  idempotencyKey?: string | null;
+}
+
+// Concurrent stamps on one card queue on its row lock; give them room before Prisma gives up.
+const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
+
+export async function getCustomerCard(deps: Deps, actor: Actor, ref: CustomerCardRef): Promise<CustomerCardWithCard> {
+  const found = await deps.db.customerCard.findFirst({
+    where: { id: ref.customerCardId, storeId: actor.storeId, ...(ref.customerId === undefined ? {} : { customerId: ref.customerId }) },
+    include: { card: true },
+  });
+  if (!found) throw notFound('Customer card');
+  return found;
+}
+
+/**
+ * Adds stamps to a customer card.
+ * Rules: `stamps` is an integer from 1 to the card's stamps required; an archived card takes none;
+ * stamps beyond the card's requirement are kept. The balance and its ledger entry are written in one
+ * transaction, so concurrent calls never lose or double a stamp. With an idempotency key a retry
+ * returns the first result and writes nothing.
+ */
+export async function addStamps(deps: Deps, actor: Actor, input: AddStampsInput): Promise<StampResult> {
+  const key = checkIdempotencyKey(input.idempotencyKey);
+  const current = await getCustomerCard(deps, actor, input);
+  const stamps = input.stamps;
+  const max = current.card.stampsRequired;
+  if (typeof stamps !== 'number' || !Number.isInteger(stamps) || stamps < 1 || stamps > max) {
+    throw invalid({ stamps: [`must be an integer from 1 to ${max}`] });
+  }
+  const request = key
+    ? { key, operation: 'addStamps', params: { customerCardId: current.id, stamps } }
+    : undefined;
+  return idempotent(
+    deps.db,
+    actor.storeId,
+    request,
+    async () => {
+      if (current.card.archivedAt) {
+        throw new DomainError(ErrorCode.CARD_ARCHIVED, 'The card is archived and takes no stamps', {
+          stamps: ['cannot be added to an archived card'],
+        });
+      }
+      const result = await deps.db.$transaction(async (tx) => {
+        const updated = await tx.customerCard.update({
+          where: { id: current.id },
+          data: { stampsCount: { increment: stamps } },
+          include: { card: true },
+        });
+        const ledgerEntry = await tx.ledgerEntry.create({
+          data: {
+            storeId: actor.storeId,
+            customerCardId: current.id,
+            kind: 'STAMP',
+            delta: stamps,
+            balanceAfter: updated.stampsCount,
+            source: actor.source,
+            idempotencyKey: key ?? null,
+          },
+        });
+        if (request) await recordKey(tx, actor.storeId, request, ledgerEntry.id);
+        await enqueuePassUpdate(tx, updated, { notify: !input.skipNotifications });
+        return { customerCard: updated, ledgerEntry, replayed: false };
+      }, TX_OPTIONS);
+      deps.events.publish(stampsChanged(result.customerCard, result.ledgerEntry));
+      return result;
+    },
+    async (ledgerEntryId) => {
+      const ledgerEntry = await deps.db.ledgerEntry.findUniqueOrThrow({ where: { id: ledgerEntryId } });
+      return { customerCard: await getCustomerCard(deps, actor, input), ledgerEntry, replayed: true };
+    },
+  );
+}
+
+/**
+ * Redeems a reward of the customer card's card, spending the reward's stamps.
+ * Rules: the reward must be of this store (else not found), of this card, and active; the balance must
+ * cover its cost. The check and the deduction are one conditional update, so two racing redemptions
+ * can never spend the same stamps. Redeeming on an archived card is allowed: the stamps were earned.
+ */
+export async function redeemReward(deps: Deps, actor: Actor, input: RedeemRewardInput): Promise<RedeemResult> {
+  const key = checkIdempotencyKey(input.idempotencyKey);
+  const current = await getCustomerCard(deps, actor, input);
+  const reward = await deps.db.reward.findFirst({ where: { id: input.rewardId, storeId: actor.storeId } });
+  if (!reward) throw notFound('Reward');
+  const request = key
+    ? { key, operation: 'redeemReward', params: { customerCardId: current.id, rewardId: reward.id } }
+    : undefined;
+  return idempotent(
+    deps.db,
+    actor.storeId,
+    request,
+    async () => {
+      if (reward.cardId !== current.cardId) {
+        throw new DomainError(ErrorCode.REWARD_NOT_ON_CARD, 'The reward belongs to another card', {
+          rewardId: ['belongs to another card'],
+        });
+      }
+      if (!reward.active) {
+        throw new DomainError(ErrorCode.REWARD_INACTIVE, 'The reward is inactive', { rewardId: ['is inactive'] });
+      }
+      const result = await deps.db.$transaction(async (tx) => {
+        const spent = await tx.customerCard.updateMany({
+          where: { id: current.id, stampsCount: { gte: reward.stampsRequired } },
+          data: { stampsCount: { decrement: reward.stampsRequired } },
+        });
+        if (spent.count === 0) throw notEnoughStamps(reward.stampsRequired);
+        const updated = await tx.customerCard.findUniqueOrThrow({ where: { id: current.id }, include: { card: true } });
+        const redemption = await tx.redemption.create({
+          data: {
+            storeId: actor.storeId,
+            customerCardId: current.id,
+            rewardId: reward.id,
+            rewardName: reward.name,
+            stampsSpent: reward.stampsRequired,
+            stampsRemaining: updated.stampsCount,
+          },
+        });
+        const ledgerEntry = await tx.ledgerEntry.create({
+          data: {
+            storeId: actor.storeId,
+            customerCardId: current.id,
+            kind: 'REDEEM',
+            delta: -reward.stampsRequired,
+            balanceAfter: updated.stampsCount,
+            source: actor.source,
+            idempotencyKey: key ?? null,
+            redemptionId: redemption.id,
+          },
+        });
+        if (request) await recordKey(tx, actor.storeId, request, ledgerEntry.id);
+        await enqueuePassUpdate(tx, updated, { notify: true });
+        return { customerCard: updated, ledgerEntry, redemption, replayed: false };
+      }, TX_OPTIONS);
+      deps.events.publish(stampsChanged(result.customerCard, result.ledgerEntry));
+      return result;
+    },
+    async (ledgerEntryId) => {
+      const ledgerEntry = await deps.db.ledgerEntry.findUniqueOrThrow({
+        where: { id: ledgerEntryId },
+        include: { redemption: true },
+      });
+      const { redemption, ...entry } = ledgerEntry;
+      if (!redemption) throw new Error(`ledger entry ${ledgerEntryId} has no redemption`);
+      return { customerCard: await getCustomerCard(deps, actor, input), ledgerEntry: entry, redemption, replayed: true };
+    },
+  );
+}
+
+function notEnoughStamps(cost: number): DomainError {
+  return new DomainError(ErrorCode.NOT_ENOUGH_STAMPS, 'Not enough stamps', {
+    rewardId: [`needs ${cost} stamps, more than the card holds`],
+  });
+}
+
+/** Writes the welcome stamps of a new customer card; called inside the enrolment transaction. */
+export async function writeWelcomeStamps(
+  tx: Tx,
+  actor: Actor,
+  customerCard: { id: number; stampsCount: number },
+): Promise<LedgerEntryRow | undefined> {
+  if (customerCard.stampsCount <= 0) return undefined;
+  return tx.ledgerEntry.create({
+    data: {
+      storeId: actor.storeId,
+      customerCardId: customerCard.id,
+      kind: 'WELCOME',
+      delta: customerCard.stampsCount,
+      balanceAfter: customerCard.stampsCount,
+      source: actor.source,
+    },
+  });
+}
+
+export function stampsChanged(
+  customerCard: { id: number; storeId: number; cardId: number; customerId: number },
+  ledgerEntry: LedgerEntryRow,
+): StampsChangedEvent {
+  return {
+    type: 'stamps.changed',
+    storeId: customerCard.storeId,
+    cardId: customerCard.cardId,
+    customerId: customerCard.customerId,
+    customerCardId: customerCard.id,
+    ledgerEntryId: ledgerEntry.id,
+    kind: ledgerEntry.kind,
+    delta: ledgerEntry.delta,
+    balanceAfter: ledgerEntry.balanceAfter,
+    occurredAt: ledgerEntry.createdAt.toISOString(),
+  };
+}

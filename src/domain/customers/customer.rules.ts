@@ -1,0 +1,112 @@
+import { FieldErrorCollector } from '../errors.ts';
+import { checkText, SLUG } from '../validation.ts';
+
+/** Pure rules for customer details: normalisation (so uniqueness and search behave) and validation. */
+
+export interface ExternalReferenceInput {
+  source: string;
+  externalId: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface CustomerDetails {
+  firstName: string;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  birthday: string | null;
+}
+
+export const MAX_EXTERNAL_REFERENCES = 20;
+const MAX_METADATA_BYTES = 16_384;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PHONE = /^\+?[0-9]{6,15}$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Emails compare case-insensitively; store them lower-cased and trimmed. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Phones compare by digits: spaces, dashes, dots and brackets are formatting. */
+export function normalizePhone(phone: string): string {
+  return phone.trim().replace(/[\s().-]/g, '');
+}
+
+export function searchTextOf(details: CustomerDetails): string {
+  return [details.firstName, details.lastName, details.email, details.phone]
+    .filter((part): part is string => Boolean(part))
+    .join(' ')
+    .toLowerCase();
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function isValidDate(value: string): boolean {
+  const match = DATE.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+export function validateDetails(details: CustomerDetails, errors: FieldErrorCollector, touched: ReadonlySet<string>): void {
+  if (touched.has('firstName')) checkText(errors, 'firstName', details.firstName, { required: true, max: 100 });
+  if (touched.has('lastName')) checkText(errors, 'lastName', details.lastName, { max: 100 });
+  if (touched.has('email') && details.email !== null && (!EMAIL.test(details.email) || details.email.length > 254)) {
+    errors.add('email', 'is not a valid email address');
+  }
+  if (touched.has('phone') && details.phone !== null && !PHONE.test(details.phone)) {
+    errors.add('phone', 'is not a valid phone number');
+  }
+  if (!details.email && !details.phone && (touched.has('email') || touched.has('phone'))) {
+    errors.add('base', 'an email or a phone is required');
+  }
+  if (touched.has('birthday') && details.birthday !== null) {
+    if (!isValidDate(details.birthday)) errors.add('birthday', 'must be a date in YYYY-MM-DD format');
+    else if (details.birthday > new Date().toISOString().slice(0, 10)) errors.add('birthday', 'cannot be in the future');
+  }
+}
+
+export function validateMetadata(metadata: unknown, errors: FieldErrorCollector, field = 'metadata'): void {
+  if (metadata === undefined) return;
+  if (!isPlainObject(metadata)) {
+    errors.add(field, 'must be an object');
+    return;
+  }
+  if (JSON.stringify(metadata).length > MAX_METADATA_BYTES) {
+    errors.add(field, `is too large (maximum is ${MAX_METADATA_BYTES} bytes)`);
+  }
+}
+
+export function validateExternalReferences(refs: unknown, errors: FieldErrorCollector): refs is ExternalReferenceInput[] {
+  if (refs === undefined) return true;
+  if (!Array.isArray(refs)) {
+    errors.add('externalReferences', 'must be a list');
+    return false;
+  }
+  if (refs.length > MAX_EXTERNAL_REFERENCES) {
+    errors.add('externalReferences', `has too many items (maximum is ${MAX_EXTERNAL_REFERENCES})`);
+    return false;
+  }
+  let ok = true;
+  refs.forEach((ref: unknown, index) => {
+    if (!isPlainObject(ref)) {
+      errors.add('externalReferences', `item ${index + 1} must be an object`);
+      ok = false;
+      return;
+    }
+    if (typeof ref.source !== 'string' || !SLUG.test(ref.source)) {
+      errors.add('externalReferences', `item ${index + 1}: source must be a lowercase slug such as "square"`);
+      ok = false;
+    }
+    if (typeof ref.externalId !== 'string' || ref.externalId.length === 0 || ref.externalId.length > 255) {
+      errors.add('externalReferences', `item ${index + 1}: external id must be 1 to 255 characters`);
+      ok = false;
+    }
+    validateMetadata(ref.metadata, errors, 'externalReferences');
+  });
+  return ok;
+}

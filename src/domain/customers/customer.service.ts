@@ -1,0 +1,346 @@
+import { randomBytes } from 'node:crypto';
+import type { Tx } from '../../db/client.ts';
+import type { Prisma } from '../../generated/sqlite/client.ts';
+import { getCard } from '../cards/card.service.ts';
+import type { Actor, Deps } from '../context.ts';
+import { stampsChanged, writeWelcomeStamps } from '../customer-cards/customer-card.service.ts';
+import { DomainError, ErrorCode, FieldErrorCollector, notFound } from '../errors.ts';
+import type { StampsChangedEvent } from '../events.ts';
+import { checkIdempotencyKey, idempotent, isUniqueViolation, recordKey } from '../idempotency.ts';
+import {
+  type CustomerDetails,
+  type ExternalReferenceInput,
+  normalizeEmail,
+  normalizePhone,
+  searchTextOf,
+  validateDetails,
+  validateExternalReferences,
+  validateMetadata,
+} from './customer.rules.ts';
+
+export type CustomerRow = Prisma.CustomerGetPayload<object>;
+export type CustomerCardRow = Prisma.CustomerCardGetPayload<object>;
+
+export interface CustomerInput {
+  firstName?: string;
+  lastName?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  birthday?: string | null;
+  metadata?: Record<string, unknown>;
+  externalReferences?: ExternalReferenceInput[];
+}
+
+export interface CustomerQuery {
+  search?: string;
+  source?: string;
+  externalId?: string;
+  page?: number;
+  items?: number;
+}
+
+export interface CustomerPage {
+  customers: CustomerRow[];
+  count: number;
+  page: number;
+  items: number;
+  pages: number;
+}
+
+export const DEFAULT_PAGE_ITEMS = 20;
+export const MAX_PAGE_ITEMS = 100;
+
+export async function getCustomer(deps: Deps, actor: Actor, id: number): Promise<CustomerRow> {
+  const customer = await deps.db.customer.findFirst({ where: { id, storeId: actor.storeId } });
+  if (!customer) throw notFound('Customer');
+  return customer;
+}
+
+/**
+ * Lists a store's customers, oldest first. `search` matches part of the name, email or phone
+ * (case-insensitive), or exactly a customer card's code or an external id; `source` with
+ * `externalId` finds the one customer linked to that record of another system.
+ */
+export async function listCustomers(deps: Deps, actor: Actor, query: CustomerQuery): Promise<CustomerPage> {
+  const errors = new FieldErrorCollector();
+  const page = query.page ?? 1;
+  const items = query.items ?? DEFAULT_PAGE_ITEMS;
+  if (!Number.isInteger(page) || page < 1) errors.add('page', 'must be an integer greater than or equal to 1');
+  if (!Number.isInteger(items) || items < 1 || items > MAX_PAGE_ITEMS) {
+    errors.add('items', `must be an integer from 1 to ${MAX_PAGE_ITEMS}`);
+  }
+  if (query.externalId !== undefined && query.source === undefined) errors.add('externalId', 'must be combined with source');
+  errors.throwIfAny();
+
+  const where: Prisma.CustomerWhereInput = { storeId: actor.storeId };
+  const and: Prisma.CustomerWhereInput[] = [];
+  const search = query.search?.trim();
+  if (search) {
+    const lowered = search.toLowerCase();
+    const phone = normalizePhone(search);
+    and.push({
+      OR: [
+        { searchText: { contains: lowered } },
+        ...(phone !== search && phone.length > 0 ? [{ searchText: { contains: phone.toLowerCase() } }] : []),
+        { customerCards: { some: { uuid: search } } },
+        { externalReferences: { some: { externalId: search } } },
+      ],
+    });
+  }
+  if (query.source !== undefined) {
+    and.push({
+      externalReferences: {
+        some: { source: query.source, ...(query.externalId === undefined ? {} : { externalId: query.externalId }) },
+      },
+    });
+  }
+  if (and.length) where.AND = and;
+  const [count, customers] = await Promise.all([
+    deps.db.customer.count({ where }),
+    deps.db.customer.findMany({ where, orderBy: { id: 'asc' }, skip: (page - 1) * items, take: items }),
+  ]);
+  return { customers, count, page, items, pages: Math.ceil(count / items) };
+}
+
+function detailsOf(input: CustomerInput, base?: CustomerRow): { details: CustomerDetails; touched: Set<string> } {
+  const touched = new Set(Object.keys(input).filter((key) => input[key as keyof CustomerInput] !== undefined));
+  const pick = <K extends keyof CustomerDetails>(key: K, normalize: (v: string) => string = (v) => v): CustomerDetails[K] => {
+    const value = input[key];
+    if (value === undefined) return (base?.[key] ?? null) as CustomerDetails[K];
+    if (value === null || value === '') return null as CustomerDetails[K];
+    return (typeof value === 'string' ? normalize(value) : value) as CustomerDetails[K];
+  };
+  return {
+    details: {
+      firstName: (input.firstName ?? base?.firstName ?? '') as string,
+      lastName: pick('lastName', (v) => v.trim()),
+      email: pick('email', normalizeEmail),
+      phone: pick('phone', normalizePhone),
+      birthday: pick('birthday'),
+    },
+    touched,
+  };
+}
+
+/** Refuses an email or phone already used by another customer of the store. */
+async function checkUnique(tx: Tx, actor: Actor, details: CustomerDetails, exceptId?: number): Promise<void> {
+  const errors = new FieldErrorCollector();
+  for (const field of ['email', 'phone'] as const) {
+    const value = details[field];
+    if (!value) continue;
+    const other = await tx.customer.findFirst({
+      where: { storeId: actor.storeId, [field]: value, ...(exceptId ? { id: { not: exceptId } } : {}) },
+      select: { id: true },
+    });
+    if (other) errors.add(field, 'has already been taken');
+  }
+  if (!errors.empty) throw new DomainError(ErrorCode.TAKEN, 'Validation failed', errors.fields);
+}
+
+/** Links references to the customer; a reference already linked to another customer is refused. */
+async function upsertReferences(tx: Tx, actor: Actor, customerId: number, refs: ExternalReferenceInput[]): Promise<void> {
+  for (const ref of refs) {
+    const existing = await tx.externalReference.findUnique({
+      where: { storeId_source_externalId: { storeId: actor.storeId, source: ref.source, externalId: ref.externalId } },
+    });
+    if (existing && existing.customerId !== customerId) {
+      throw new DomainError(ErrorCode.TAKEN, 'Validation failed', {
+        externalReferences: [`${ref.source} ${ref.externalId} is linked to another customer`],
+      });
+    }
+    const metadata = (ref.metadata ?? {}) as Prisma.InputJsonObject;
+    if (existing) {
+      await tx.externalReference.update({ where: { id: existing.id }, data: { metadata } });
+    } else {
+      await tx.externalReference.create({
+        data: { storeId: actor.storeId, customerId, source: ref.source, externalId: ref.externalId, metadata },
+      });
+    }
+  }
+}
+
+/** Maps a unique-index race (two creates with one email at once) to the same error as the check. */
+async function translateRace<T>(run: () => Promise<T>, fields: string[]): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    throw new DomainError(ErrorCode.TAKEN, 'Validation failed', Object.fromEntries(fields.map((f) => [f, ['has already been taken']])));
+  }
+}
+
+export interface CreateCustomerOptions {
+  /** Enrol the new customer on this card, with its initial stamps. */
+  cardId?: number;
+  idempotencyKey?: string | null;
+}
+
+export interface CreatedCustomer {
+  customer: CustomerRow;
+  customerCard: CustomerCardRow | undefined;
+}
+
+/**
+ * Creates a customer (first name and an email or phone, unique in the store), links its external
+ * references, and optionally enrols it on a card, applying the card's initial stamps as a welcome
+ * ledger entry. All in one transaction.
+ */
+export async function createCustomer(
+  deps: Deps,
+  actor: Actor,
+  input: CustomerInput,
+  options: CreateCustomerOptions = {},
+): Promise<CreatedCustomer> {
+  const { details, touched } = detailsOf(input);
+  const errors = new FieldErrorCollector();
+  validateDetails(details, errors, new Set([...touched, 'firstName', 'email', 'phone']));
+  validateMetadata(input.metadata, errors);
+  validateExternalReferences(input.externalReferences, errors);
+  errors.throwIfAny();
+  const card = options.cardId === undefined ? undefined : await getCard(deps, actor, options.cardId);
+  if (card?.archivedAt) throw archivedCard();
+  const key = checkIdempotencyKey(options.idempotencyKey);
+  const request = key
+    ? { key, operation: 'createCustomer', params: { input, cardId: options.cardId ?? null } }
+    : undefined;
+  let event: StampsChangedEvent | undefined;
+  const created = await idempotent(
+    deps.db,
+    actor.storeId,
+    request,
+    () =>
+      translateRace(
+        () =>
+          deps.db.$transaction(async (tx) => {
+            await checkUnique(tx, actor, details);
+            const customer = await tx.customer.create({
+              data: {
+                storeId: actor.storeId,
+                ...details,
+                metadata: (input.metadata ?? {}) as Prisma.InputJsonObject,
+                searchText: searchTextOf(details),
+              },
+            });
+            await upsertReferences(tx, actor, customer.id, input.externalReferences ?? []);
+            let customerCard: CustomerCardRow | undefined;
+            if (card) {
+              const enrolled = await issueCustomerCard(tx, actor, customer.id, card);
+              customerCard = enrolled.customerCard;
+              event = enrolled.event;
+            }
+            if (request) await recordKey(tx, actor.storeId, request, customer.id);
+            return { customer, customerCard };
+          }),
+        ['email', 'phone'].filter((f) => details[f as 'email' | 'phone']),
+      ),
+    async (customerId) => {
+      const customer = await getCustomer(deps, actor, customerId);
+      const customerCard =
+        options.cardId === undefined
+          ? undefined
+          : ((await deps.db.customerCard.findFirst({ where: { customerId, cardId: options.cardId } })) ?? undefined);
+      return { customer, customerCard };
+    },
+  );
+  if (event) deps.events.publish(event);
+  return created;
+}
+
+/** Updates details (only those given); `metadata` is merged key by key; references are upserted. */
+export async function updateCustomer(deps: Deps, actor: Actor, id: number, input: CustomerInput): Promise<CustomerRow> {
+  const existing = await getCustomer(deps, actor, id);
+  const { details, touched } = detailsOf(input, existing);
+  const errors = new FieldErrorCollector();
+  validateDetails(details, errors, touched);
+  validateMetadata(input.metadata, errors);
+  validateExternalReferences(input.externalReferences, errors);
+  errors.throwIfAny();
+  return translateRace(
+    () =>
+      deps.db.$transaction(async (tx) => {
+        await checkUnique(tx, actor, details, existing.id);
+        await upsertReferences(tx, actor, existing.id, input.externalReferences ?? []);
+        const metadata = input.metadata
+          ? ({ ...(existing.metadata as Record<string, unknown>), ...input.metadata } as Prisma.InputJsonObject)
+          : undefined;
+        return tx.customer.update({
+          where: { id: existing.id },
+          data: { ...details, searchText: searchTextOf(details), ...(metadata ? { metadata } : {}) },
+        });
+      }),
+    ['email', 'phone'].filter((f) => touched.has(f)),
+  );
+}
+
+/** Enrols an existing customer on another card of the store, with the card's initial stamps. */
+export async function enrolCustomer(
+  deps: Deps,
+  actor: Actor,
+  customerId: number,
+  cardId: number,
+  idempotencyKey?: string | null,
+): Promise<CustomerCardRow> {
+  const customer = await getCustomer(deps, actor, customerId);
+  const card = await getCard(deps, actor, cardId);
+  if (card.archivedAt) throw archivedCard();
+  const key = checkIdempotencyKey(idempotencyKey);
+  const request = key ? { key, operation: 'enrolCustomer', params: { customerId, cardId } } : undefined;
+  let event: StampsChangedEvent | undefined;
+  const customerCard = await idempotent(
+    deps.db,
+    actor.storeId,
+    request,
+    async () => {
+      try {
+        return await deps.db.$transaction(async (tx) => {
+          const enrolled = await issueCustomerCard(tx, actor, customer.id, card);
+          event = enrolled.event;
+          if (request) await recordKey(tx, actor.storeId, request, enrolled.customerCard.id);
+          return enrolled.customerCard;
+        });
+      } catch (error) {
+        if (isUniqueViolation(error) && !(await deps.db.idempotencyKey.findFirst({ where: { storeId: actor.storeId, key: key ?? '' } }))) {
+          throw alreadyEnrolled();
+        }
+        throw error;
+      }
+    },
+    async (id) => deps.db.customerCard.findUniqueOrThrow({ where: { id } }),
+  );
+  if (event) deps.events.publish(event);
+  return customerCard;
+}
+
+async function issueCustomerCard(
+  tx: Tx,
+  actor: Actor,
+  customerId: number,
+  card: { id: number; initialStamps: number },
+): Promise<{ customerCard: CustomerCardRow; event: StampsChangedEvent | undefined }> {
+  const existing = await tx.customerCard.findUnique({ where: { customerId_cardId: { customerId, cardId: card.id } } });
+  if (existing) throw alreadyEnrolled();
+  const customerCard = await tx.customerCard.create({
+    data: {
+      storeId: actor.storeId,
+      customerId,
+      cardId: card.id,
+      stampsCount: card.initialStamps,
+      passToken: randomBytes(24).toString('base64url'),
+    },
+  });
+  const welcome = await writeWelcomeStamps(tx, actor, customerCard);
+  return { customerCard, event: welcome ? stampsChanged(customerCard, welcome) : undefined };
+}
+
+function archivedCard(): DomainError {
+  return new DomainError(ErrorCode.CARD_ARCHIVED, 'The card is archived and takes no new customers', {
+    cardId: ['is archived'],
+  });
+}
+
+function alreadyEnrolled(): DomainError {
+  return new DomainError(ErrorCode.ALREADY_ENROLLED, 'The customer already has this card', {
+    cardId: ['is already enrolled'],
+  });
+}
+

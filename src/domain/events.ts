@@ -1,0 +1,47 @@
+/**
+ * Facts the domain announces after a transaction commits. Payloads are plain JSON (ids, numbers,
+ * ISO times) so they can cross processes through Redis.
+ */
+export interface StampsChangedEvent {
+  type: 'stamps.changed';
+  storeId: number;
+  cardId: number;
+  customerId: number;
+  customerCardId: number;
+  ledgerEntryId: number;
+  kind: 'STAMP' | 'WELCOME' | 'REDEEM';
+  delta: number;
+  balanceAfter: number;
+  occurredAt: string;
+}
+
+export type DomainEvent = StampsChangedEvent;
+
+export type EventListener = (event: DomainEvent) => void;
+
+/**
+ * In-process fan-out of domain events. Listeners (GraphQL subscriptions, the wallet outbox worker)
+ * attach at start; a listener that throws is reported and never fails the write that emitted it.
+ */
+export class EventBus {
+  readonly #listeners = new Set<EventListener>();
+
+  subscribe(listener: EventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  publish(event: DomainEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error('event listener failed', error);
+      }
+    }
+  }
+
+  get listenerCount(): number {
+    return this.#listeners.size;
+  }
+}

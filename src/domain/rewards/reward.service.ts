@@ -1,0 +1,114 @@
+import type { Prisma } from '../../generated/sqlite/client.ts';
+import { getCard } from '../cards/card.service.ts';
+import type { Actor, Deps } from '../context.ts';
+import { DomainError, ErrorCode, FieldErrorCollector, notFound } from '../errors.ts';
+import { checkIdempotencyKey, idempotent, recordKey } from '../idempotency.ts';
+import { checkInteger, checkText, definedOnly } from '../validation.ts';
+
+export type RewardRow = Prisma.RewardGetPayload<object>;
+
+export interface RewardInput {
+  name?: string;
+  description?: string | null;
+  stampsRequired?: number;
+  position?: number;
+  active?: boolean;
+}
+
+export interface RewardFilter {
+  cardId?: number;
+  activeOnly?: boolean;
+}
+
+export async function getReward(deps: Deps, actor: Actor, id: number): Promise<RewardRow> {
+  const reward = await deps.db.reward.findFirst({ where: { id, storeId: actor.storeId } });
+  if (!reward) throw notFound('Reward');
+  return reward;
+}
+
+export async function listRewards(deps: Deps, actor: Actor, filter: RewardFilter = {}): Promise<RewardRow[]> {
+  return deps.db.reward.findMany({
+    where: {
+      storeId: actor.storeId,
+      ...(filter.cardId === undefined ? {} : { cardId: filter.cardId }),
+      ...(filter.activeOnly ? { active: true } : {}),
+    },
+    orderBy: [{ cardId: 'asc' }, { position: 'asc' }, { id: 'asc' }],
+  });
+}
+
+/**
+ * A reward costs 1 to its card's stamps required (a dearer one could never show on the card). The
+ * card is fixed at creation.
+ */
+function validateReward(input: RewardInput, cardStampsRequired: number, creating: boolean): void {
+  const errors = new FieldErrorCollector();
+  if (creating || input.name !== undefined) checkText(errors, 'name', input.name, { required: true, max: 100 });
+  if (input.description !== undefined) checkText(errors, 'description', input.description, { max: 1000 });
+  if (creating || input.stampsRequired !== undefined) {
+    if (input.stampsRequired === undefined) errors.add('stampsRequired', "can't be blank");
+    else checkInteger(errors, 'stampsRequired', input.stampsRequired, 1, cardStampsRequired);
+  }
+  if (input.position !== undefined) checkInteger(errors, 'position', input.position, 0, 1_000_000);
+  if (input.active !== undefined && typeof input.active !== 'boolean') errors.add('active', 'must be true or false');
+  errors.throwIfAny();
+}
+
+export async function createReward(
+  deps: Deps,
+  actor: Actor,
+  cardId: number,
+  input: RewardInput,
+  idempotencyKey?: string | null,
+): Promise<RewardRow> {
+  const card = await getCard(deps, actor, cardId);
+  const given = definedOnly(input);
+  validateReward(given, card.stampsRequired, true);
+  const key = checkIdempotencyKey(idempotencyKey);
+  const request = key ? { key, operation: 'createReward', params: { cardId, ...given } } : undefined;
+  return idempotent(
+    deps.db,
+    actor.storeId,
+    request,
+    () =>
+      deps.db.$transaction(async (tx) => {
+        const position =
+          given.position ?? (await tx.reward.count({ where: { cardId: card.id } }));
+        const reward = await tx.reward.create({
+          data: {
+            storeId: actor.storeId,
+            cardId: card.id,
+            name: given.name as string,
+            description: given.description ?? null,
+            stampsRequired: given.stampsRequired as number,
+            position,
+            active: given.active ?? true,
+          },
+        });
+        if (request) await recordKey(tx, actor.storeId, request, reward.id);
+        return reward;
+      }),
+    (id) => getReward(deps, actor, id),
+  );
+}
+
+export async function updateReward(deps: Deps, actor: Actor, id: number, input: RewardInput): Promise<RewardRow> {
+  const reward = await getReward(deps, actor, id);
+  const card = await getCard(deps, actor, reward.cardId);
+  const given = definedOnly(input);
+  validateReward(given, card.stampsRequired, false);
+  if (Object.keys(given).length === 0) return reward;
+  return deps.db.reward.update({ where: { id: reward.id }, data: given });
+}
+
+/** Deletes a reward nobody has redeemed; one with redemptions is kept for history (deactivate it instead). */
+export async function deleteReward(deps: Deps, actor: Actor, id: number): Promise<void> {
+  const reward = await getReward(deps, actor, id);
+  const redeemed = await deps.db.redemption.count({ where: { rewardId: reward.id } });
+  if (redeemed > 0) {
+    throw new DomainError(ErrorCode.IN_USE, 'The reward has redemptions; deactivate it instead', {
+      base: ['has been redeemed and cannot be deleted; set active to false instead'],
+    });
+  }
+  await deps.db.reward.delete({ where: { id: reward.id } });
+}

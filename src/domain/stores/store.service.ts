@@ -1,0 +1,70 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../../db/client.ts';
+import type { Prisma } from '../../generated/sqlite/client.ts';
+import type { Actor, Deps } from '../context.ts';
+import { FieldErrorCollector, notFound } from '../errors.ts';
+import { checkText, definedOnly } from '../validation.ts';
+
+export type StoreRow = Prisma.StoreGetPayload<object>;
+
+const TOKEN_PREFIX = 'sl_';
+
+/** Tokens are kept only as SHA-256: a leaked database does not leak working tokens. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export async function createStore(db: Db, name: unknown): Promise<{ store: StoreRow; token: string }> {
+  const errors = new FieldErrorCollector();
+  checkText(errors, 'name', name, { required: true, max: 100 });
+  errors.throwIfAny();
+  const store = await db.store.create({ data: { name: (name as string).trim() } });
+  return { store, token: await createApiToken(db, store.id) };
+}
+
+/** Issues a new bearer token for a store and returns it; it cannot be read back later. */
+export async function createApiToken(db: Db, storeId: number): Promise<string> {
+  const store = await db.store.findUnique({ where: { id: storeId }, select: { id: true } });
+  if (!store) throw notFound('Store');
+  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  await db.apiToken.create({ data: { storeId, tokenHash: hashToken(token), prefix: token.slice(0, 10) } });
+  return token;
+}
+
+/** The store a bearer token belongs to, or undefined for an unknown or revoked token. */
+export async function authenticateToken(db: Db, token: string): Promise<number | undefined> {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return undefined;
+  const found = await db.apiToken.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { storeId: true, revokedAt: true },
+  });
+  return found && !found.revokedAt ? found.storeId : undefined;
+}
+
+export async function getStore(deps: Deps, actor: Actor, id: number = actor.storeId): Promise<StoreRow> {
+  // A token sees only its own store; any other id is "not found", whether it exists or not.
+  const store = id === actor.storeId ? await deps.db.store.findUnique({ where: { id } }) : null;
+  if (!store) throw notFound('Store');
+  return store;
+}
+
+export interface StoreInput {
+  name?: string;
+  storeName?: string | null;
+}
+
+export async function updateStore(deps: Deps, actor: Actor, id: number, input: StoreInput): Promise<StoreRow> {
+  const store = await getStore(deps, actor, id);
+  const given = definedOnly(input);
+  const errors = new FieldErrorCollector();
+  if (given.name !== undefined) checkText(errors, 'name', given.name, { required: true, max: 100 });
+  if (given.storeName !== undefined) checkText(errors, 'storeName', given.storeName, { max: 100 });
+  errors.throwIfAny();
+  if (Object.keys(given).length === 0) return store;
+  return deps.db.store.update({ where: { id: store.id }, data: given });
+}
+
+/** The name customers see: the public store name when set, else the account name. */
+export function displayStoreName(store: { name: string; storeName: string | null }): string {
+  return store.storeName || store.name;
+}

@@ -1,0 +1,80 @@
+import type { FieldErrorCollector } from './errors.ts';
+
+/** Small checks shared by the rule modules. Each adds a message to `errors` and returns whether the value passed. */
+
+export const HEX_COLOR = /^#[0-9A-Fa-f]{6}$/;
+export const SLUG = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
+export function checkInteger(
+  errors: FieldErrorCollector,
+  field: string,
+  value: unknown,
+  min: number,
+  max: number,
+): value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    errors.add(field, 'must be an integer');
+    return false;
+  }
+  if (value < min) {
+    errors.add(field, `must be greater than or equal to ${min}`);
+    return false;
+  }
+  if (value > max) {
+    errors.add(field, `must be less than or equal to ${max}`);
+    return false;
+  }
+  return true;
+}
+
+export function checkText(
+  errors: FieldErrorCollector,
+  field: string,
+  value: unknown,
+  { required = false, max = 255 }: { required?: boolean; max?: number } = {},
+): boolean {
+  if (value === undefined || value === null) {
+    if (required) errors.add(field, "can't be blank");
+    return !required;
+  }
+  if (typeof value !== 'string') {
+    errors.add(field, 'must be a string');
+    return false;
+  }
+  if (required && value.trim() === '') {
+    errors.add(field, "can't be blank");
+    return false;
+  }
+  if (value.length > max) {
+    errors.add(field, `is too long (maximum is ${max} characters)`);
+    return false;
+  }
+  return true;
+}
+
+export function checkColor(errors: FieldErrorCollector, field: string, value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (typeof value !== 'string' || !HEX_COLOR.test(value)) {
+    errors.add(field, 'must be a hex colour like #6B4226');
+    return false;
+  }
+  return true;
+}
+
+export function checkOneOf<T extends string>(
+  errors: FieldErrorCollector,
+  field: string,
+  value: unknown,
+  allowed: readonly T[],
+): value is T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    errors.add(field, `must be one of: ${allowed.join(', ')}`);
+    return false;
+  }
+  return true;
+}
+
+/** Drops keys whose value is `undefined`, so partial updates only touch what was given. */
+export function definedOnly<T extends object>(input: T): Partial<T> {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

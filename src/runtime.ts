@@ -1,0 +1,41 @@
+import type { Config } from './config.ts';
+import { type Database, openDatabase, type OpenOptions } from './db/client.ts';
+import { applyMigrations } from './db/migrations.ts';
+import type { Deps } from './domain/context.ts';
+import { EventBus } from './domain/events.ts';
+
+/** Everything a running gateway holds: its settings, its database and the services' dependencies. */
+export interface Runtime {
+  config: Config;
+  database: Database;
+  deps: Deps;
+  /** Cleanups run in reverse order on shutdown (subscribers, workers, then the database). */
+  onClose(cleanup: () => Promise<void> | void): void;
+  close(): Promise<void>;
+}
+
+/** Applies pending migrations, opens the database and wires the domain's dependencies. */
+export async function startRuntime(config: Config, options: OpenOptions & { migrate?: boolean } = {}): Promise<Runtime> {
+  if (options.migrate !== false) await applyMigrations(config.databaseUrl);
+  const database = await openDatabase(config.databaseUrl, options);
+  const events = new EventBus();
+  const cleanups: Array<() => Promise<void> | void> = [];
+  let closed: Promise<void> | undefined;
+  return {
+    config,
+    database,
+    deps: { db: database.db, events },
+    onClose: (cleanup) => cleanups.push(cleanup),
+    close: () =>
+      (closed ??= (async () => {
+        for (const cleanup of cleanups.reverse()) {
+          try {
+            await cleanup();
+          } catch (error) {
+            console.error('shutdown step failed', error);
+          }
+        }
+        await database.close();
+      })()),
+  };
+}

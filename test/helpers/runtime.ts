@@ -1,0 +1,44 @@
+import { afterAll, beforeAll } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import type { Actor } from '../../src/domain/context.ts';
+import { WriteSource } from '../../src/domain/context.ts';
+import { createStore } from '../../src/domain/stores/store.service.ts';
+import { type Runtime, startRuntime } from '../../src/runtime.ts';
+import { createScratchDatabase, type ScratchDatabase } from './database.ts';
+
+export interface TestRuntime {
+  runtime: Runtime;
+  /** SQL statements sent since the last `resetQueries()` (for N+1 guards). */
+  queries: string[];
+}
+
+/**
+ * A runtime on a scratch database for the whole test file. Tests isolate themselves by creating
+ * their own store (see `newStore`), so nothing is truncated between them.
+ */
+export function useRuntime(env: Record<string, string> = {}): TestRuntime {
+  const state = { queries: [] as string[] } as TestRuntime;
+  let scratch: ScratchDatabase;
+  beforeAll(async () => {
+    scratch = await createScratchDatabase();
+    const config = loadConfig({ PORT: '0', DATABASE_URL: scratch.url, SEED_DEMO: 'false', ...env });
+    state.runtime = await startRuntime(config, { migrate: false, onQuery: (sql) => state.queries.push(sql) });
+  });
+  afterAll(async () => {
+    await state.runtime?.close();
+    await scratch?.drop();
+  });
+  return state;
+}
+
+export interface TestStore {
+  actor: Actor;
+  token: string;
+}
+
+let storeCounter = 0;
+
+export async function newStore(runtime: Runtime, source: WriteSource = WriteSource.GRAPHQL): Promise<TestStore> {
+  const { store, token } = await createStore(runtime.deps.db, `Test store ${++storeCounter}`);
+  return { actor: { storeId: store.id, source }, token };
+}
