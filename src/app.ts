@@ -1,5 +1,8 @@
 import { Hono } from 'hono';
+import { mountGraphQL } from './graphql/mount.ts';
+import { mountRest } from './rest/mount.ts';
 import type { Runtime } from './runtime.ts';
+import { mountWallet } from './wallet/mount.ts';
 
 /**
  * The gateway as one fetch handler: health, GraphQL, the REST compatibility layer and the wallet
@@ -15,5 +18,8 @@ export function createApp(runtime: Runtime): Hono {
       return c.json({ status: 'unavailable', database: runtime.database.provider }, 503);
     }
   });
+  mountGraphQL(app, runtime);
+  mountRest(app, runtime);
+  mountWallet(app, runtime);
   return app;
 }
