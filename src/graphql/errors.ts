@@ -71,24 +71,6 @@ export function unknownId(what: string, field: string): DomainError {
   return new DomainError(ErrorCode.NOT_FOUND, message, { [field]: [message] });
 }
 
-export type Payload<T> = Partial<T> & { userErrors: UserErrorShape[] };
-
-/**
- * Runs a mutation's work; a domain refusal becomes `userErrors` (the services change nothing when
- * they throw). Anything else propagates and is masked.
- */
-export async function userErrorsFrom<T extends object>(
-  work: () => Promise<T>,
-  notFoundFields: NotFoundFields = {},
-): Promise<Payload<T>> {
-  try {
-    return { ...(await work()), userErrors: [] };
-  } catch (error) {
-    if (error instanceof DomainError) return { userErrors: toUserErrors(error, notFoundFields) } as Payload<T>;
-    throw error;
-  }
-}
-
 /** The error of a request without a valid bearer token; yoga answers it with HTTP 401 and no data. */
 export function unauthenticated(): GraphQLError {
   return new GraphQLError('Authentication required: send `Authorization: Bearer <API token>`', {

@@ -3,7 +3,8 @@ import { type CardInput, createCard, setCardArchived, updateCard } from '../../d
 import { ownedBy } from '../../domain/visibility.ts';
 import { builder, type InputFieldBuilder } from '../builder.ts';
 import { connectionOf } from '../connections.ts';
-import { type Payload, UserError, unknownId, userErrorsFrom } from '../errors.ts';
+import { UserError, unknownId } from '../errors.ts';
+import { type Payload, reread, userErrorsFrom } from '../payloads.ts';
 import { databaseIdOf } from '../global-ids.ts';
 import { domainInput } from '../inputs.ts';
 import { CustomerCardConnection } from './customer-cards.ts';
@@ -138,7 +139,7 @@ const cardPayload = (name: string, description: string) =>
         nullable: true,
         description: 'The card as it is now; null when the input was refused.',
         resolve: (query, payload, _args, ctx) =>
-          payload.cardId === undefined ? null : ctx.deps.db.card.findUnique({ ...query, where: { id: payload.cardId } }),
+          reread(query, payload.cardId, (args) => ctx.deps.db.card.findUnique(args)),
       }),
       userErrors: t.field({ type: [UserError], description: 'Why the input was refused; empty on success.', resolve: (p) => p.userErrors }),
     }),

@@ -10,7 +10,8 @@ import { ownedBy } from '../../domain/visibility.ts';
 import { walletUrls } from '../../wallet/urls.ts';
 import { builder } from '../builder.ts';
 import { connectionOf } from '../connections.ts';
-import { type Payload, UserError, unknownId, userErrorsFrom } from '../errors.ts';
+import { UserError, unknownId } from '../errors.ts';
+import { type Payload, reread, userErrorsFrom } from '../payloads.ts';
 import { databaseIdOf } from '../global-ids.ts';
 import { LedgerEntryConnection, RedemptionConnection } from './ledger.ts';
 import { RewardNode } from './rewards.ts';
@@ -146,14 +147,14 @@ const AddStampsPayload = builder
       customerCard: t.prismaField({
         ...customerCardField,
         resolve: (query, p, _args, ctx) =>
-          p.customerCardId === undefined ? null : ctx.deps.db.customerCard.findUnique({ ...query, where: { id: p.customerCardId } }),
+          reread(query, p.customerCardId, (args) => ctx.deps.db.customerCard.findUnique(args)),
       }),
       ledgerEntry: t.prismaField({
         type: 'LedgerEntry',
         nullable: true,
         description: 'The ledger entry the stamps were written as (the first one, for a repeated idempotency key).',
         resolve: (query, p, _args, ctx) =>
-          p.ledgerEntryId === undefined ? null : ctx.deps.db.ledgerEntry.findUnique({ ...query, where: { id: p.ledgerEntryId } }),
+          reread(query, p.ledgerEntryId, (args) => ctx.deps.db.ledgerEntry.findUnique(args)),
       }),
       userErrors: t.field({ type: [UserError], ...userErrorsField, resolve: (p) => p.userErrors }),
     }),
@@ -167,21 +168,21 @@ const RedeemRewardPayload = builder
       customerCard: t.prismaField({
         ...customerCardField,
         resolve: (query, p, _args, ctx) =>
-          p.customerCardId === undefined ? null : ctx.deps.db.customerCard.findUnique({ ...query, where: { id: p.customerCardId } }),
+          reread(query, p.customerCardId, (args) => ctx.deps.db.customerCard.findUnique(args)),
       }),
       redemption: t.prismaField({
         type: 'Redemption',
         nullable: true,
         description: 'The redemption (the first one, for a repeated idempotency key).',
         resolve: (query, p, _args, ctx) =>
-          p.redemptionId === undefined ? null : ctx.deps.db.redemption.findUnique({ ...query, where: { id: p.redemptionId } }),
+          reread(query, p.redemptionId, (args) => ctx.deps.db.redemption.findUnique(args)),
       }),
       ledgerEntry: t.prismaField({
         type: 'LedgerEntry',
         nullable: true,
         description: 'The ledger entry that spent the stamps.',
         resolve: (query, p, _args, ctx) =>
-          p.ledgerEntryId === undefined ? null : ctx.deps.db.ledgerEntry.findUnique({ ...query, where: { id: p.ledgerEntryId } }),
+          reread(query, p.ledgerEntryId, (args) => ctx.deps.db.ledgerEntry.findUnique(args)),
       }),
       userErrors: t.field({ type: [UserError], ...userErrorsField, resolve: (p) => p.userErrors }),
     }),

@@ -2,7 +2,8 @@ import { createCustomer, type CustomerInput, enrolCustomer, updateCustomer } fro
 import { ownedBy } from '../../domain/visibility.ts';
 import { builder, type InputFieldBuilder } from '../builder.ts';
 import { connectionOf } from '../connections.ts';
-import { type Payload, UserError, unknownId, userErrorsFrom } from '../errors.ts';
+import { UserError, unknownId } from '../errors.ts';
+import { type Payload, reread, userErrorsFrom } from '../payloads.ts';
 import { databaseIdOf } from '../global-ids.ts';
 import { domainInput } from '../inputs.ts';
 import { CustomerCardConnection } from './customer-cards.ts';
@@ -115,14 +116,14 @@ const CreateCustomerPayload = builder
         nullable: true,
         description: 'The new customer; null when the input was refused.',
         resolve: (query, p, _args, ctx) =>
-          p.customerId === undefined ? null : ctx.deps.db.customer.findUnique({ ...query, where: { id: p.customerId } }),
+          reread(query, p.customerId, (args) => ctx.deps.db.customer.findUnique(args)),
       }),
       customerCard: t.prismaField({
         type: 'CustomerCard',
         nullable: true,
         description: 'The customer card issued when `cardId` was given.',
         resolve: (query, p, _args, ctx) =>
-          p.customerCardId === undefined ? null : ctx.deps.db.customerCard.findUnique({ ...query, where: { id: p.customerCardId } }),
+          reread(query, p.customerCardId, (args) => ctx.deps.db.customerCard.findUnique(args)),
       }),
       userErrors: t.field({ type: [UserError], ...userErrorsField, resolve: (p) => p.userErrors }),
     }),
@@ -136,7 +137,7 @@ const UpdateCustomerPayload = builder.objectRef<Payload<{ customerId: number }>>
       nullable: true,
       description: 'The customer as it is now; null when the input was refused.',
       resolve: (query, p, _args, ctx) =>
-        p.customerId === undefined ? null : ctx.deps.db.customer.findUnique({ ...query, where: { id: p.customerId } }),
+        reread(query, p.customerId, (args) => ctx.deps.db.customer.findUnique(args)),
     }),
     userErrors: t.field({ type: [UserError], ...userErrorsField, resolve: (p) => p.userErrors }),
   }),
@@ -150,7 +151,7 @@ const EnrolCustomerPayload = builder.objectRef<Payload<{ customerCardId: number 
       nullable: true,
       description: 'The new customer card; null when the input was refused.',
       resolve: (query, p, _args, ctx) =>
-        p.customerCardId === undefined ? null : ctx.deps.db.customerCard.findUnique({ ...query, where: { id: p.customerCardId } }),
+        reread(query, p.customerCardId, (args) => ctx.deps.db.customerCard.findUnique(args)),
     }),
     userErrors: t.field({ type: [UserError], ...userErrorsField, resolve: (p) => p.userErrors }),
   }),

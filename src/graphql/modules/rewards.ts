@@ -2,7 +2,8 @@ import { createReward, deleteReward, type RewardInput, updateReward } from '../.
 import { ownedBy } from '../../domain/visibility.ts';
 import { builder } from '../builder.ts';
 import { connectionOf } from '../connections.ts';
-import { type Payload, UserError, unknownId, userErrorsFrom } from '../errors.ts';
+import { UserError, unknownId } from '../errors.ts';
+import { type Payload, reread, userErrorsFrom } from '../payloads.ts';
 import { databaseIdOf, globalIdOf } from '../global-ids.ts';
 import { domainInput } from '../inputs.ts';
 
@@ -70,7 +71,7 @@ const rewardPayload = (name: string, description: string) =>
         nullable: true,
         description: 'The reward as it is now; null when the input was refused.',
         resolve: (query, payload, _args, ctx) =>
-          payload.rewardId === undefined ? null : ctx.deps.db.reward.findUnique({ ...query, where: { id: payload.rewardId } }),
+          reread(query, payload.rewardId, (args) => ctx.deps.db.reward.findUnique(args)),
       }),
       userErrors: t.field({ type: [UserError], description: 'Why the input was refused; empty on success.', resolve: (p) => p.userErrors }),
     }),

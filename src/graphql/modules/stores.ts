@@ -3,7 +3,8 @@ import { customerSearchWhere } from '../../domain/customers/customer-search.ts';
 import { displayStoreName, updateStore } from '../../domain/stores/store.service.ts';
 import { ownStore } from '../../domain/visibility.ts';
 import { builder } from '../builder.ts';
-import { type Payload, UserError, userErrorsFrom, unknownId } from '../errors.ts';
+import { UserError, unknownId } from '../errors.ts';
+import { type Payload, reread, userErrorsFrom } from '../payloads.ts';
 import { domainInput } from '../inputs.ts';
 import { databaseIdOf } from '../global-ids.ts';
 import { CardConnection } from './cards.ts';
@@ -169,7 +170,7 @@ const UpdateStorePayload = builder.objectRef<Payload<{ storeId: number }>>('Upda
       nullable: true,
       description: 'The store as it is now; null when the input was refused.',
       resolve: (query, payload, _args, ctx) =>
-        payload.storeId === undefined ? null : ctx.deps.db.store.findUnique({ ...query, where: { id: payload.storeId } }),
+        reread(query, payload.storeId, (args) => ctx.deps.db.store.findUnique(args)),
     }),
     userErrors: t.field({ type: [UserError], description: 'Why the input was refused; empty on success.', resolve: (p) => p.userErrors }),
   }),
