@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/context.ts';
+import { globalIdOf } from '../../src/graphql/global-ids.ts';
 import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
 import { graphqlClient } from '../helpers/graphql.ts';
 import { newStore } from '../helpers/runtime.ts';
@@ -33,6 +34,7 @@ const PAGE_WITH_COMPUTED = `query Page($first: Int!) {
 }`;
 
 let token: string;
+let customerCardIds: string[];
 
 /** SQL statements a request sends, without the bearer-token lookup every request makes. */
 async function statementsFor(query: string, first: number): Promise<string[]> {
@@ -56,7 +58,11 @@ beforeAll(async () => {
       ]),
     );
   }
-  for (let i = 0; i < 50; i++) await seedCustomerCard(t.runtime.deps, actor, cards[i % cards.length]!.card.id);
+  customerCardIds = [];
+  for (let i = 0; i < 50; i++) {
+    const { customerCard } = await seedCustomerCard(t.runtime.deps, actor, cards[i % cards.length]!.card.id);
+    customerCardIds.push(globalIdOf('CustomerCard', customerCard.id));
+  }
 }, 120_000);
 
 describe('N+1 guard', () => {
@@ -74,5 +80,18 @@ describe('N+1 guard', () => {
     console.info(`N+1 guard (computed fields): ${fifty.length} statements for 50 customer cards, ${ten.length} for 10`);
     expect(ten.length).toBe(fifty.length);
     expect(fifty.length).toBeLessThanOrEqual(10);
+  });
+
+  it('loads 50 nodes of one type with their card in one statement per level', async () => {
+    t.queries.length = 0;
+    const data = await api.data(
+      token,
+      'query($ids: [ID!]!) { nodes(ids: $ids) { id ... on CustomerCard { stampsCount card { name } } } }',
+      { ids: customerCardIds },
+    );
+    expect(data.nodes.filter(Boolean)).toHaveLength(50);
+    const statements = t.queries.filter((sql) => !/api_tokens/.test(sql));
+    console.info(`N+1 guard (nodes): ${statements.length} statements for 50 customer cards by global id`);
+    expect(statements.length).toBeLessThanOrEqual(2);
   });
 });
