@@ -21,8 +21,8 @@ export type Scalars = {
 };
 
 /**
- * The schema builder: configuration only. Types live in `modules/`, one file per aggregate.
- * Prisma comes before Relay so relay connections can be resolved from Prisma selections.
+ * The schema builder: configuration only. Types live in `modules/`, one file per aggregate. Plugin
+ * order follows the Prisma plugin's documentation (Prisma, then Relay).
  */
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;

@@ -2,6 +2,7 @@ import { builder } from './builder.ts';
 import './scalars.ts';
 import './errors.ts';
 import './connections.ts';
+import './modules/root.ts';
 import './modules/stores.ts';
 import './modules/cards.ts';
 import './modules/rewards.ts';

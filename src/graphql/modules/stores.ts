@@ -142,8 +142,6 @@ export const StoreNode = builder.prismaNode('Store', {
   }),
 });
 
-builder.queryType({ description: 'The entry points. Everything is scoped to the store of the bearer token.' });
-
 builder.queryField('store', (t) =>
   t.prismaField({
     type: 'Store',
@@ -175,8 +173,6 @@ const UpdateStorePayload = builder.objectRef<Payload<{ storeId: number }>>('Upda
     userErrors: t.field({ type: [UserError], description: 'Why the input was refused; empty on success.', resolve: (p) => p.userErrors }),
   }),
 });
-
-builder.mutationType({ description: 'Every write. Each takes one `input` and returns a payload with `userErrors`.' });
 
 builder.mutationField('updateStore', (t) =>
   t.field({
