@@ -9,8 +9,3 @@ export interface GraphQLContext {
   deps: Deps;
   loaders: Loaders;
 }
-
-/** The server context yoga is handed by the HTTP route, before authentication. */
-export interface ServerContext {
-  runtime: Runtime;
-}

@@ -4,7 +4,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { WriteSource } from '../domain/context.ts';
 import { authenticate } from '../http/auth.ts';
 import type { Runtime } from '../runtime.ts';
-import type { GraphQLContext, ServerContext } from './context.ts';
+import type { GraphQLContext } from './context.ts';
 import { COST_WEIGHTS, useQueryCost } from './cost.ts';
 import { maskError, unauthenticated } from './errors.ts';
 import { createLoaders } from './loaders.ts';
@@ -35,8 +35,8 @@ query StoreOverview {
 `;
 
 /** The GraphQL endpoint of one runtime: yoga over the process-wide schema. */
-export function createGraphQLServer(runtime: Runtime): YogaServerInstance<ServerContext, GraphQLContext> {
-  return createYoga<ServerContext, GraphQLContext>({
+export function createGraphQLServer(runtime: Runtime): YogaServerInstance<Record<string, never>, GraphQLContext> {
+  return createYoga<Record<string, never>, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
