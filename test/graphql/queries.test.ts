@@ -243,6 +243,18 @@ describe('Query.node and Query.nodes', () => {
       const data = await api.data(token, 'query($id: ID!) { node(id: $id) { __typename id ... on Card { name } } }', { id: globalId });
       expect(data.node).toMatchObject({ __typename: typename, id: globalId });
     }
+    const relations = await api.data(
+      token,
+      `query($redemption: ID!, $card: ID!) {
+        redemption: node(id: $redemption) { ... on Redemption { customerCard { databaseId } ledgerEntry { kind delta } reward { name } } }
+        card: node(id: $card) { ... on Card { customerCards(first: 5) { totalCount edges { node { databaseId customer { databaseId } } } } } }
+      }`,
+      { redemption: globalIdOf('Redemption', ids.Redemption), card: globalIdOf('Card', card.id) },
+    );
+    expect(relations).toEqual({
+      redemption: { customerCard: { databaseId: customerCard.id }, ledgerEntry: { kind: 'REDEEM', delta: -1 }, reward: { name: 'R' } },
+      card: { customerCards: { totalCount: 1, edges: [{ node: { databaseId: customerCard.id, customer: { databaseId: customer.id } } }] } },
+    });
     const data = await api.data(token, 'query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }', {
       ids: [globalIdOf('Customer', customer.id), 'garbage', globalIdOf('Card', card.id), globalIdOf('Card', 999_999)],
     });
