@@ -6,8 +6,3 @@
 export function domainInput<T>(input: { [K in keyof T]?: T[K] | null }): T {
   return input as T;
 }
-
-/** An optional GraphQL input value as the services take it: absent or null means "not given". */
-export function optional<T>(value: T | null | undefined): T | undefined {
-  return value ?? undefined;
-}
