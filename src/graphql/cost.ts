@@ -20,9 +20,10 @@ export const COST_WEIGHTS = { objectCost: 2, scalarCost: 1, depthCostFactor: 1.5
 
 /**
  * The cost of the operation about to run, by graphql-armor's formula (an object costs 2, a scalar 1,
- * each level 1.5 times its children, a list field times its `first`/`last`), with two additions:
- * `first`/`last` given as variables count with their values, and a connection without either counts
- * at its default page size. Armor sees only the document at validation, where a variable counts as 1.
+ * each level 1.5 times its children, a list field times its `first`/`last`), with three additions:
+ * `first`/`last` given as variables count with their values, a connection without either counts at
+ * its default page size, and `nodes(ids:)` counts as a page of that many ids. Armor sees only the
+ * document at validation, where a variable counts as 1.
  */
 export function estimateCost(
   schema: GraphQLSchema,
@@ -48,6 +49,16 @@ export function estimateCost(
     return undefined;
   };
 
+  // `nodes(ids:)` returns one object per id, like a page of that size.
+  const listLength = (value: ValueNode | undefined): number | undefined => {
+    if (value?.kind === Kind.LIST) return value.values.length;
+    if (value?.kind === Kind.VARIABLE) {
+      const given = variables[value.name.value];
+      return Array.isArray(given) ? given.length : undefined;
+    }
+    return undefined;
+  };
+
   const selectionCost = (node: SelectionNode, parent: GraphQLNamedType | undefined): number => {
     if (node.kind === Kind.FRAGMENT_SPREAD) {
       const fragment = fragments.get(node.name.value);
@@ -64,7 +75,7 @@ export function estimateCost(
     const definition =
       parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[node.name.value] : undefined;
     const argument = (name: string) => node.arguments?.find((arg) => arg.name.value === name)?.value;
-    const requested = pageSize(argument('first')) ?? pageSize(argument('last'));
+    const requested = pageSize(argument('first')) ?? pageSize(argument('last')) ?? listLength(argument('ids'));
     const paginated = definition?.args.some((arg) => arg.name === 'first') ?? false;
     const multiplier = Math.max(requested ?? (paginated ? DEFAULT_PAGE_SIZE : 1), 1);
     const type = definition ? getNamedType(definition.type) : undefined;
