@@ -10,11 +10,16 @@ const shared = {
   hookTimeout: 60_000,
 };
 
+// graphql 16 ships CommonJS (main) and ESM (module) builds without an exports map: Node loads the
+// CommonJS one for the libraries (Pothos, yoga), Vite would hand our sources the ESM one, and the two
+// copies reject each other's schema objects. Resolve our imports the way Node does.
+const resolve = { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] };
+
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...shared, name: 'sqlite', env: { TEST_DB: 'sqlite' } } },
-      ...(postgres ? [{ test: { ...shared, name: 'postgresql', env: { TEST_DB: 'postgresql' } } }] : []),
+      { resolve, test: { ...shared, name: 'sqlite', env: { TEST_DB: 'sqlite' } } },
+      ...(postgres ? [{ resolve, test: { ...shared, name: 'postgresql', env: { TEST_DB: 'postgresql' } } }] : []),
     ],
   },
 });

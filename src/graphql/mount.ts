@@ -1,5 +1,9 @@
 import type { Hono } from 'hono';
 import type { Runtime } from '../runtime.ts';
+import { createGraphQLServer, GRAPHQL_PATH } from './yoga.ts';
 
-/** Adds the graphql routes to the gateway. */
-export function mountGraphQL(_app: Hono, _runtime: Runtime): void {}
+/** Serves GraphQL (and GraphiQL for browsers) at /graphql. */
+export function mountGraphQL(app: Hono, runtime: Runtime): void {
+  const yoga = createGraphQLServer(runtime);
+  app.on(['GET', 'POST', 'OPTIONS'], GRAPHQL_PATH, (c) => yoga.fetch(c.req.raw));
+}

@@ -17,6 +17,7 @@ import {
   validateExternalReferences,
   validateMetadata,
 } from './customer.rules.ts';
+import { customerSearchWhere } from './customer-search.ts';
 
 export type CustomerRow = Prisma.CustomerGetPayload<object>;
 export type CustomerCardRow = Prisma.CustomerCardGetPayload<object>;
@@ -72,29 +73,7 @@ export async function listCustomers(deps: Deps, actor: Actor, query: CustomerQue
   if (query.externalId !== undefined && query.source === undefined) errors.add('externalId', 'must be combined with source');
   errors.throwIfAny();
 
-  const where: Prisma.CustomerWhereInput = { storeId: actor.storeId };
-  const and: Prisma.CustomerWhereInput[] = [];
-  const search = query.search?.trim();
-  if (search) {
-    const lowered = search.toLowerCase();
-    const phone = normalizePhone(search);
-    and.push({
-      OR: [
-        { searchText: { contains: lowered } },
-        ...(phone !== search && phone.length > 0 ? [{ searchText: { contains: phone.toLowerCase() } }] : []),
-        { customerCards: { some: { uuid: search } } },
-        { externalReferences: { some: { externalId: search } } },
-      ],
-    });
-  }
-  if (query.source !== undefined) {
-    and.push({
-      externalReferences: {
-        some: { source: query.source, ...(query.externalId === undefined ? {} : { externalId: query.externalId }) },
-      },
-    });
-  }
-  if (and.length) where.AND = and;
+  const where: Prisma.CustomerWhereInput = { storeId: actor.storeId, ...customerSearchWhere(query) };
   const [count, customers] = await Promise.all([
     deps.db.customer.count({ where }),
     deps.db.customer.findMany({ where, orderBy: { id: 'asc' }, skip: (page - 1) * items, take: items }),

@@ -1,0 +1,76 @@
+import SchemaBuilder from '@pothos/core';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import type PrismaTypes from '../generated/sqlite/pothos-types.ts';
+import { getDatamodel } from '../generated/sqlite/pothos-types.ts';
+import type { GraphQLContext } from './context.ts';
+
+/** The largest page any connection returns; larger `first`/`last` values are clamped to it. */
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export type Scalars = {
+  ID: { Input: string; Output: string | number };
+  DateTime: { Input: Date; Output: Date };
+  HexColorCode: { Input: string; Output: string };
+  PositiveInt: { Input: number; Output: number };
+  NonNegativeInt: { Input: number; Output: number };
+  NonNegativeFloat: { Input: number; Output: number };
+  LocalDate: { Input: string; Output: string };
+  JSONObject: { Input: Record<string, unknown>; Output: unknown };
+};
+
+/**
+ * The schema builder: configuration only. Types live in `modules/`, one file per aggregate. Plugin
+ * order follows the Prisma plugin's documentation (Prisma, then Relay).
+ */
+export const builder = new SchemaBuilder<{
+  Context: GraphQLContext;
+  PrismaTypes: PrismaTypes;
+  Scalars: Scalars;
+  DefaultFieldNullability: false;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+  // Prisma connections with `totalCount: true` put it on the connection (a number or a thunk).
+  Connection: { totalCount?: number | (() => number | Promise<number>) };
+}>({
+  plugins: [PrismaPlugin, RelayPlugin],
+  // Fields are non-null unless they say otherwise: clients can rely on what the types promise.
+  defaultFieldNullability: false,
+  prisma: {
+    // The client is chosen at runtime (SQLite or PostgreSQL), so each request brings its own.
+    client: (ctx) => ctx.deps.db,
+    // Prisma 7 clients no longer carry the DMMF; the generated Pothos types do.
+    dmmf: getDatamodel(),
+    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
+    maxConnectionSize: MAX_PAGE_SIZE,
+    defaultConnectionSize: DEFAULT_PAGE_SIZE,
+    filterConnectionTotalCount: true,
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    edgesFieldOptions: { nullable: false, description: 'The items of this page, each with its cursor.' },
+    nodeFieldOptions: { nullable: false, description: 'The item.' },
+    nodeTypeOptions: { description: 'An object with a global id, fetchable with `Query.node`.' },
+    pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list.' },
+    idFieldOptions: { description: 'Global id of the object, for `Query.node` and mutation inputs.' },
+    firstArgOptions: { description: `Returns the first n items (at most ${MAX_PAGE_SIZE}; default ${DEFAULT_PAGE_SIZE}).` },
+    afterArgOptions: { description: 'Returns the items after this cursor (an `endCursor` or edge `cursor`).' },
+    lastArgOptions: { description: `Returns the last n items (at most ${MAX_PAGE_SIZE}).` },
+    beforeArgOptions: { description: 'Returns the items before this cursor.' },
+    cursorFieldOptions: { description: 'Opaque cursor of this edge, for `after`/`before`.' },
+    pageInfoFieldOptions: { description: 'Where this page sits in the whole list.' },
+    hasNextPageFieldOptions: { description: 'True when more items follow this page.' },
+    hasPreviousPageFieldOptions: { description: 'True when items precede this page.' },
+    startCursorFieldOptions: { description: 'Cursor of the first item of this page.' },
+    endCursorFieldOptions: { description: 'Cursor of the last item of this page; pass it as `after` for the next page.' },
+    // `node`/`nodes` are defined in modules/node.ts so that a malformed or foreign id is null, not an error.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+  },
+});
+
+/** The schema types of `builder`, for helpers that take a field builder. */
+export type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+export type InputFieldBuilder = PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>;

@@ -1,0 +1,104 @@
+import { PothosValidationError } from '@pothos/core';
+import { GraphQLError } from 'graphql';
+import { maskError as defaultMaskError } from 'graphql-yoga';
+import { DomainError, ErrorCode } from '../domain/errors.ts';
+import { builder } from './builder.ts';
+
+/** One reason a mutation changed nothing, as carried in its payload's `userErrors`. */
+export interface UserErrorShape {
+  field: string[] | null;
+  message: string;
+  code: ErrorCode;
+}
+
+const codeDescriptions: Record<ErrorCode, string> = {
+  INVALID: 'The input breaks a rule; `field` names the input field.',
+  NOT_FOUND: 'The record does not exist for this store (whether it exists elsewhere or not at all).',
+  TAKEN: 'A value that must be unique in the store (email, phone, external reference) is already used.',
+  NOT_ENOUGH_STAMPS: 'The customer card holds fewer stamps than the reward costs.',
+  REWARD_INACTIVE: 'The reward is inactive and cannot be redeemed.',
+  REWARD_NOT_ON_CARD: 'The reward belongs to another card of the store.',
+  CARD_ARCHIVED: 'The card is archived: it takes no stamps and no new customers.',
+  ALREADY_ENROLLED: 'The customer already holds this card.',
+  IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before for a different request.',
+  IN_USE: 'The record is still referenced and cannot be deleted.',
+};
+
+export const UserErrorCode = builder.enumType('UserErrorCode', {
+  description: 'Why a mutation refused its input. Stable: clients may branch on it.',
+  values: Object.fromEntries(
+    Object.values(ErrorCode).map((code) => [code, { value: code, description: codeDescriptions[code] }]),
+  ) as Record<ErrorCode, { value: ErrorCode; description: string }>,
+});
+
+export const UserError = builder.objectRef<UserErrorShape>('UserError').implement({
+  description: 'A reason a mutation refused its input. When a payload has user errors, nothing was changed.',
+  fields: (t) => ({
+    field: t.exposeStringList('field', {
+      nullable: true,
+      description: 'Path to the input field at fault, e.g. `["input", "stamps"]`; `["input"]` when the whole input is.',
+    }),
+    message: t.exposeString('message', { description: 'What is wrong, for people.' }),
+    code: t.expose('code', { type: UserErrorCode, description: 'What is wrong, for programs.' }),
+  }),
+});
+
+/**
+ * Maps input fields to the record they name, e.g. `{ 'Customer card': 'customerCardId' }`, so that a
+ * service's "Customer card not found" points at the input field that named it.
+ */
+export type NotFoundFields = Record<string, string>;
+
+export function toUserErrors(error: DomainError, notFoundFields: NotFoundFields = {}): UserErrorShape[] {
+  const entries = Object.entries(error.fields);
+  if (entries.length === 0) {
+    const what = error.message.replace(/ not found$/, '');
+    const field = error.isNotFound ? notFoundFields[what] : undefined;
+    return [{ field: field ? ['input', field] : ['input'], message: error.message, code: error.code }];
+  }
+  return entries.flatMap(([field, messages]) =>
+    messages.map((message) => ({
+      field: field === 'base' ? ['input'] : ['input', field],
+      message,
+      code: error.code,
+    })),
+  );
+}
+
+/** An id in a mutation input that names nothing this store has (another type, another store, garbage). */
+export function unknownId(what: string, field: string): DomainError {
+  const message = `${what} not found`;
+  return new DomainError(ErrorCode.NOT_FOUND, message, { [field]: [message] });
+}
+
+/** The error of a request without a valid bearer token; yoga answers it with HTTP 401 and no data. */
+export function unauthenticated(): GraphQLError {
+  return new GraphQLError('Authentication required: send `Authorization: Bearer <API token>`', {
+    extensions: {
+      code: 'UNAUTHENTICATED',
+      http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="stampline"' } },
+    },
+  });
+}
+
+/**
+ * Yoga's error masking: unexpected errors become "Unexpected error." (details stay in the log), but a
+ * domain refusal or a bad argument keeps its message and gets a code clients can branch on.
+ */
+export function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  const original = error instanceof GraphQLError ? (error.originalError ?? undefined) : error;
+  const located = error instanceof GraphQLError ? error : undefined;
+  const reveal = (text: string, extensions: Record<string, unknown>) =>
+    new GraphQLError(text, {
+      nodes: located?.nodes ?? null,
+      source: located?.source ?? null,
+      positions: located?.positions ?? null,
+      path: located?.path ?? null,
+      extensions,
+    });
+  if (original instanceof DomainError) {
+    return reveal(original.message, { code: original.code, fields: original.fields });
+  }
+  if (original instanceof PothosValidationError) return reveal(original.message, { code: 'BAD_USER_INPUT' });
+  return defaultMaskError(error, message, isDev);
+}

@@ -1,0 +1,15 @@
+import { builder } from './builder.ts';
+import './scalars.ts';
+import './errors.ts';
+import './connections.ts';
+import './modules/root.ts';
+import './modules/stores.ts';
+import './modules/cards.ts';
+import './modules/rewards.ts';
+import './modules/customers.ts';
+import './modules/customer-cards.ts';
+import './modules/ledger.ts';
+import './modules/node.ts';
+
+/** The GraphQL schema, built once per process. */
+export const schema = builder.toSchema({ sortSchema: true });

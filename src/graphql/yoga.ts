@@ -1,0 +1,68 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { WriteSource } from '../domain/context.ts';
+import { authenticate } from '../http/auth.ts';
+import type { Runtime } from '../runtime.ts';
+import type { GraphQLContext } from './context.ts';
+import { COST_WEIGHTS, useQueryCost } from './cost.ts';
+import { maskError, unauthenticated } from './errors.ts';
+import { createLoaders } from './loaders.ts';
+import { schema } from './schema.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+
+/** Limits on hostile queries, checked before any resolver runs (documented in docs/graphql.md). */
+export const LIMITS = {
+  maxDepth: 12,
+  maxAliases: 15,
+  maxTokens: 2000,
+  maxDirectives: 20,
+  maxCost: 300_000,
+} as const;
+
+const EXAMPLE_QUERY = `# Set the Authorization header below to "Bearer <your API token>".
+query StoreOverview {
+  store {
+    displayStoreName
+    cards(first: 10) {
+      edges {
+        node { id name stampsRequired rewards(first: 5) { edges { node { name stampsRequired } } } }
+      }
+    }
+  }
+}
+`;
+
+/** The GraphQL endpoint of one runtime: yoga over the process-wide schema. */
+export function createGraphQLServer(runtime: Runtime): YogaServerInstance<Record<string, never>, GraphQLContext> {
+  return createYoga<Record<string, never>, GraphQLContext>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    landingPage: false,
+    // Authenticates once per operation; no token, no data (HTTP 401, code UNAUTHENTICATED).
+    context: async ({ request }) => {
+      const actor = await authenticate(runtime, request.headers.get('authorization'), WriteSource.GRAPHQL);
+      if (!actor) throw unauthenticated();
+      return { runtime, actor, deps: runtime.deps, loaders: createLoaders(runtime.deps) };
+    },
+    maskedErrors: { maskError },
+    graphiql: {
+      title: 'Stampline GraphQL',
+      headers: JSON.stringify({ Authorization: 'Bearer <your API token>' }, null, 2),
+      defaultQuery: EXAMPLE_QUERY,
+    },
+    renderGraphiQL,
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: LIMITS.maxDepth },
+        maxAliases: { n: LIMITS.maxAliases },
+        maxTokens: { n: LIMITS.maxTokens },
+        maxDirectives: { n: LIMITS.maxDirectives },
+        costLimit: { maxCost: LIMITS.maxCost, ...COST_WEIGHTS },
+        blockFieldSuggestion: { enabled: true },
+      }),
+      useQueryCost(LIMITS.maxCost),
+    ],
+  });
+}

@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addStamps, redeemReward } from '../../src/domain/customer-cards/customer-card.service.ts';
+import { globalIdOf, type NodeType } from '../../src/graphql/global-ids.ts';
+import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
+import { graphqlClient } from '../helpers/graphql.ts';
+import { newStore, type TestStore } from '../helpers/runtime.ts';
+import { useServer } from '../helpers/server.ts';
+
+const t = useServer();
+const api = graphqlClient(t);
+const deps = () => t.runtime.deps;
+
+/** Store A's records, which store B must never see or change. */
+let a: TestStore;
+let b: TestStore;
+let ids: Record<NodeType, number>;
+
+beforeAll(async () => {
+  a = await newStore(t.runtime);
+  b = await newStore(t.runtime);
+  const { card, rewards } = await seedCard(deps(), a.actor, { name: 'Secret card' }, [{ name: 'Secret reward', stampsRequired: 1 }]);
+  const { customer, customerCard } = await seedCustomerCard(deps(), a.actor, card.id);
+  const stamped = await addStamps(deps(), a.actor, { customerCardId: customerCard.id, stamps: 3 });
+  const redeemed = await redeemReward(deps(), a.actor, { customerCardId: customerCard.id, rewardId: rewards[0]!.id });
+  ids = {
+    Store: a.actor.storeId,
+    Card: card.id,
+    Reward: rewards[0]!.id,
+    Customer: customer.id,
+    CustomerCard: customerCard.id,
+    LedgerEntry: stamped.ledgerEntry.id,
+    Redemption: redeemed.redemption.id,
+  };
+  // B has records of its own, so its lists are not trivially empty.
+  const own = await seedCard(deps(), b.actor, { name: 'Own card' }, [{ name: 'Own reward', stampsRequired: 1 }]);
+  await seedCustomerCard(deps(), b.actor, own.card.id);
+});
+
+const gid = (type: NodeType) => globalIdOf(type, ids[type]);
+
+describe("another store's records do not exist for the caller", () => {
+  it('node and nodes resolve to null for every type', async () => {
+    for (const type of Object.keys(ids) as NodeType[]) {
+      const own = await api.data(a.token, 'query($id: ID!) { node(id: $id) { id } }', { id: gid(type) });
+      expect(own.node, `A sees its own ${type}`).toEqual({ id: gid(type) });
+      const foreign = await api.data(b.token, 'query($id: ID!) { node(id: $id) { id } }', { id: gid(type) });
+      expect(foreign.node, `B must not see A's ${type}`).toBeNull();
+    }
+    const many = await api.data(b.token, 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', {
+      ids: (Object.keys(ids) as NodeType[]).map(gid),
+    });
+    expect(many.nodes).toEqual(Object.keys(ids).map(() => null));
+  });
+
+  it('lookups by databaseId answer null', async () => {
+    const data = await api.data(
+      b.token,
+      `query($card: Int!, $reward: Int!, $customer: Int!, $customerCard: Int!) { store {
+        card(databaseId: $card) { id } reward(databaseId: $reward) { id }
+        customer(databaseId: $customer) { id } customerCard(databaseId: $customerCard) { id }
+      } }`,
+      { card: ids.Card, reward: ids.Reward, customer: ids.Customer, customerCard: ids.CustomerCard },
+    );
+    expect(data.store).toEqual({ card: null, reward: null, customer: null, customerCard: null });
+  });
+
+  it('lists hold only the caller\'s records', async () => {
+    const data = await api.data(
+      b.token,
+      `{ store {
+        cards(scope: ALL) { edges { node { name } } }
+        rewards { edges { node { name } } }
+        customers { totalCount }
+        customerCards { totalCount edges { node { card { name } } } }
+      } }`,
+    );
+    expect(data.store.cards.edges).toEqual([{ node: { name: 'Own card' } }]);
+    expect(data.store.rewards.edges).toEqual([{ node: { name: 'Own reward' } }]);
+    expect(data.store.customers.totalCount).toBe(1);
+    expect(data.store.customerCards).toEqual({ totalCount: 1, edges: [{ node: { card: { name: 'Own card' } } }] });
+  });
+
+  it('every mutation answers NOT_FOUND on the foreign id and changes nothing', async () => {
+    const snapshot = async () => ({
+      card: await deps().db.card.findUniqueOrThrow({ where: { id: ids.Card } }),
+      reward: await deps().db.reward.findUniqueOrThrow({ where: { id: ids.Reward } }),
+      customer: await deps().db.customer.findUniqueOrThrow({ where: { id: ids.Customer } }),
+      customerCard: await deps().db.customerCard.findUniqueOrThrow({ where: { id: ids.CustomerCard } }),
+      ledger: await deps().db.ledgerEntry.count({ where: { storeId: a.actor.storeId } }),
+      store: await deps().db.store.findUniqueOrThrow({ where: { id: a.actor.storeId } }),
+      customers: await deps().db.customer.count({ where: { storeId: a.actor.storeId } }),
+    });
+    const before = await snapshot();
+    const cases: [string, string, Record<string, unknown>, string][] = [
+      ['updateStore', 'UpdateStoreInput', { id: gid('Store'), name: 'Mine now' }, 'id'],
+      ['updateCard', 'UpdateCardInput', { id: gid('Card'), name: 'Mine now' }, 'id'],
+      ['archiveCard', 'ArchiveCardInput', { id: gid('Card') }, 'id'],
+      ['unarchiveCard', 'UnarchiveCardInput', { id: gid('Card') }, 'id'],
+      ['createReward', 'CreateRewardInput', { cardId: gid('Card'), name: 'Mine', stampsRequired: 1 }, 'cardId'],
+      ['updateReward', 'UpdateRewardInput', { id: gid('Reward'), name: 'Mine now' }, 'id'],
+      ['deleteReward', 'DeleteRewardInput', { id: gid('Reward') }, 'id'],
+      ['createCustomer', 'CreateCustomerInput', { firstName: 'X', email: 'x@example.com', cardId: gid('Card') }, 'cardId'],
+      ['updateCustomer', 'UpdateCustomerInput', { id: gid('Customer'), firstName: 'Mine now' }, 'id'],
+      ['enrolCustomer', 'EnrolCustomerInput', { customerId: gid('Customer'), cardId: gid('Card') }, 'customerId'],
+      ['addStamps', 'AddStampsInput', { customerCardId: gid('CustomerCard'), stamps: 1 }, 'customerCardId'],
+      ['redeemReward', 'RedeemRewardInput', { customerCardId: gid('CustomerCard'), rewardId: gid('Reward') }, 'customerCardId'],
+    ];
+    for (const [name, inputType, input, field] of cases) {
+      const data = await api.data(b.token, `mutation($input: ${inputType}!) { ${name}(input: $input) { userErrors { field code } } }`, { input });
+      expect(data[name].userErrors, name).toEqual([{ field: ['input', field], code: 'NOT_FOUND' }]);
+    }
+    expect(await snapshot()).toEqual(before);
+    expect(await deps().db.customer.count({ where: { storeId: b.actor.storeId } })).toBe(1);
+  });
+});
