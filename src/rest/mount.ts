@@ -41,8 +41,12 @@ export function mountRest(app: Hono, runtime: Runtime): void {
     '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
+      // The unread rest of the body would be parsed as the next request: close the connection.
       onError: (c) =>
-        errorResponse(c, new RestError(413, 'Request body too large', { body: [`must be at most ${MAX_BODY_BYTES} bytes`] })),
+        errorResponse(
+          c,
+          new RestError(413, 'Request body too large', { body: [`must be at most ${MAX_BODY_BYTES} bytes`] }, { Connection: 'close' }),
+        ),
     }),
   );
   for (const route of restRoutes) registerRoute(api, runtime, route);
