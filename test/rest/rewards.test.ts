@@ -48,7 +48,8 @@ describe('rewards', () => {
   ])('refuses %j with 422 on %s and creates nothing', async (body, field) => {
     const { api, path, actor } = await restStore(t);
     const { card } = await seedCard(deps(), actor, { stampsRequired: 10 });
-    const reward = { ...body.reward, ...(body.reward.card_id === 'CARD' ? { card_id: card.id } : {}) };
+    const given: Record<string, unknown> = body.reward;
+    const reward = { ...given, ...(given.card_id === 'CARD' ? { card_id: card.id } : {}) };
     expectError(await api.post(`${path}/rewards`, { reward }), 422, [field]);
     expect(expectStatus(await api.get(`${path}/rewards`), 200).body).toEqual([]);
   });
