@@ -25,7 +25,10 @@ export async function readParams(c: Context): Promise<{ params: Record<string, u
     const form = await c.req.formData().catch(() => {
       throw new RestError(400, 'Malformed multipart body', { body: ['is not valid multipart/form-data'] });
     });
-    return { params: merge(query, parseNestedParams(form.entries() as Iterable<[string, ParamValue]>)), json: false };
+    const entries = [...form.entries()] as [string, ParamValue][];
+    const file = entries.find(([, value]) => typeof value !== 'string');
+    if (file) throw new RestError(422, 'Validation failed', { [file[0].split('[')[0] as string]: ['must not be a file upload'] });
+    return { params: merge(query, parseNestedParams(entries)), json: false };
   }
   const text = await c.req.text();
   if (text.trim() === '') return { params: query, json: JSON_TYPE.test(mediaType) };

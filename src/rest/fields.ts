@@ -76,13 +76,25 @@ export function Bool() {
 const hasNul = (text: string) => text.includes('\u0000');
 const NUL_MESSAGE = 'must not contain NUL characters';
 
-function hasNulDeep(value: unknown): boolean {
-  if (typeof value === 'string') return hasNul(value);
-  if (Array.isArray(value)) return value.some(hasNulDeep);
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).some(([key, item]) => hasNul(key) || hasNulDeep(item));
+/** Deeper JSON than this is refused: nothing legitimate nests so far, and deep values exhaust stacks. */
+export const MAX_JSON_DEPTH = 20;
+
+/** Walks a JSON value without recursion; 'deep' when it nests past MAX_JSON_DEPTH. */
+function inspectJson(root: unknown): 'ok' | 'nul' | 'deep' {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (hasNul(value)) return 'nul';
+    } else if (typeof value === 'object' && value !== null) {
+      if (depth >= MAX_JSON_DEPTH) return 'deep';
+      for (const [key, item] of Object.entries(value)) {
+        if (hasNul(key)) return 'nul';
+        stack.push([item, depth + 1]);
+      }
+    }
   }
-  return false;
+  return 'ok';
 }
 
 export function Text() {
@@ -125,7 +137,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function JsonObject() {
   return z
     .custom<Record<string, unknown>>(isPlainObject, { error: message('must be an object') })
-    .refine((object) => !hasNulDeep(object), { error: NUL_MESSAGE })
+    .superRefine((object, ctx) => {
+      const found = inspectJson(object);
+      if (found === 'nul') ctx.addIssue({ code: 'custom', message: NUL_MESSAGE });
+      if (found === 'deep') ctx.addIssue({ code: 'custom', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` });
+    })
     .openapi({ type: 'object', additionalProperties: true });
 }
 

@@ -73,6 +73,16 @@ describe('request bodies', () => {
     expectError(await api.get(`${path}/customers?search=a%00b`), 422, ['search']);
   });
 
+  it('refuses deeply nested metadata and file uploads with 422', async () => {
+    const { api, path } = await restStore(t);
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const raw = `{"customer": {"first_name": "A", "email": "a@example.com", "metadata": {"x": ${deep}}}}`;
+    expectError(await api.post(`${path}/customers`, undefined, { raw, contentType: 'application/json' }), 422, ['metadata']);
+    const form = new FormData();
+    form.append('card[name]', new Blob(['x']), 'name.txt');
+    expectError(await api.post(`${path}/cards`, form), 422, ['card']);
+  });
+
   it('never lets "__proto__" in a body change an object’s prototype', async () => {
     const { api, path } = await restStore(t);
     const response = await api.post(`${path}/cards`, undefined, {

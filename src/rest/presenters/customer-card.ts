@@ -1,6 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import type { Config } from '../../config.ts';
-import { type CustomerCardDetail, progressOf } from '../../domain/customer-cards/customer-card.queries.ts';
+import {
+  type CustomerCardDetail,
+  type CustomerCardProgress,
+  progressOf,
+} from '../../domain/customer-cards/customer-card.queries.ts';
 import { CustomerCardStatus } from '../../domain/customer-cards/progress.rules.ts';
 import type { RedemptionRow } from '../../domain/customer-cards/customer-card.service.ts';
 import { walletUrls } from '../../wallet/urls.ts';
@@ -38,8 +42,11 @@ export const CustomerCardSchema = z
 export type CustomerCardListItemJson = z.infer<typeof CustomerCardListItemSchema>;
 export type CustomerCardJson = z.infer<typeof CustomerCardSchema>;
 
-export function presentCustomerCardListItem(config: Pick<Config, 'publicUrl'>, detail: CustomerCardDetail): CustomerCardListItemJson {
-  const progress = progressOf(detail);
+export function presentCustomerCardListItem(
+  config: Pick<Config, 'publicUrl'>,
+  detail: CustomerCardDetail,
+  progress: CustomerCardProgress = progressOf(detail),
+): CustomerCardListItemJson {
   const wallet = walletUrls(config, detail.uuid);
   return {
     id: detail.id,
@@ -62,9 +69,10 @@ export function presentCustomerCardListItem(config: Pick<Config, 'publicUrl'>, d
 }
 
 export function presentCustomerCard(config: Pick<Config, 'publicUrl'>, detail: CustomerCardDetail): CustomerCardJson {
+  const progress = progressOf(detail);
   return {
-    ...presentCustomerCardListItem(config, detail),
-    available_rewards: progressOf(detail).availableRewards.map(presentReward),
+    ...presentCustomerCardListItem(config, detail, progress),
+    available_rewards: progress.availableRewards.map(presentReward),
   };
 }
 
