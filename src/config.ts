@@ -7,6 +7,8 @@ export interface Config {
   publicUrl: string;
   /** Seed a demo store when the database is empty (embedded SQLite by default). */
   seedDemo: boolean;
+  /** REST requests each API token may make per window (in-memory, per process). */
+  rateLimit: { limit: number; windowSeconds: number };
 }
 
 export const DEFAULT_DATABASE_URL = 'file:./data/stampline.db';
@@ -25,5 +27,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: env.REDIS_URL || undefined,
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     seedDemo: (env.SEED_DEMO ?? seedDefault) === 'true',
+    rateLimit: { limit: positiveInteger(env, 'RATE_LIMIT_PER_MINUTE', 600), windowSeconds: 60 },
   };
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return value;
 }

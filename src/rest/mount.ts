@@ -1,5 +1,58 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { Runtime } from '../runtime.ts';
+import { identify, rateLimitKey } from './auth.ts';
+import { errorResponse, RestError } from './http.ts';
+import { openApiDocument } from './openapi.ts';
+import { FixedWindowLimiter, rateLimit } from './rate-limit.ts';
+import { API_PREFIX, registerRoute, type RestEnv } from './route.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { cardRoutes } from './routes/cards.ts';
+import { customerCardRoutes } from './routes/customer-cards.ts';
+import { customerRoutes } from './routes/customers.ts';
+import { locationRoutes } from './routes/locations.ts';
+import { posterRoutes } from './routes/posters.ts';
+import { rewardRoutes } from './routes/rewards.ts';
+import { statusRoutes } from './routes/status.ts';
 
-/** Adds the rest routes to the gateway. */
-export function mountRest(_app: Hono, _runtime: Runtime): void {}
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Every route of the layer, in the order of the Leal reference. */
+export const restRoutes = [
+  ...accountRoutes,
+  ...cardRoutes,
+  ...customerCardRoutes,
+  ...customerRoutes,
+  ...locationRoutes,
+  ...posterRoutes,
+  ...rewardRoutes,
+  ...statusRoutes,
+];
+
+/** Adds the Leal-compatible REST API under /api/v1, with its OpenAPI document. */
+export function mountRest(app: Hono, runtime: Runtime): void {
+  const api = new OpenAPIHono<RestEnv>();
+  const limiter = new FixedWindowLimiter(runtime.config.rateLimit);
+  api.onError((error, c) => errorResponse(c, error));
+  api.use('*', identify(runtime));
+  api.use('*', rateLimit(limiter, rateLimitKey));
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      // The unread rest of the body would be parsed as the next request: close the connection.
+      onError: (c) =>
+        errorResponse(
+          c,
+          new RestError(413, 'Request body too large', { body: [`must be at most ${MAX_BODY_BYTES} bytes`] }, { Connection: 'close' }),
+        ),
+    }),
+  );
+  for (const route of restRoutes) registerRoute(api, runtime, route);
+  let document: unknown;
+  api.get('/openapi.json', (c) => c.json((document ??= openApiDocument(api, runtime))));
+  // Like Rails, an unknown path is a 404 whatever the token; the message says it is the route.
+  api.all('*', (c) => errorResponse(c, new RestError(404, `No route matches [${c.req.method}] "${c.req.path}"`)));
+  app.route(API_PREFIX, api);
+}

@@ -1,0 +1,82 @@
+import type { Prisma } from '../../generated/sqlite/client.ts';
+import type { Actor, Deps } from '../context.ts';
+import { notFound } from '../errors.ts';
+import { checkIdempotencyKey, idempotent, recordKey } from '../idempotency.ts';
+import { definedOnly } from '../validation.ts';
+import { type LocationAttributes, validateLocation } from './location.rules.ts';
+
+export type LocationRow = Prisma.LocationGetPayload<object>;
+
+export type LocationInput = Partial<LocationAttributes>;
+
+/** Text is stored trimmed so a stray space does not make two addresses differ. */
+function trimmed(input: LocationInput): LocationInput {
+  return {
+    ...input,
+    ...(typeof input.name === 'string' ? { name: input.name.trim() } : {}),
+    ...(typeof input.address === 'string' ? { address: input.address.trim() } : {}),
+  };
+}
+
+export async function getLocation(deps: Deps, actor: Actor, id: number): Promise<LocationRow> {
+  const location = await deps.db.location.findFirst({ where: { id, storeId: actor.storeId } });
+  if (!location) throw notFound('Location');
+  return location;
+}
+
+export async function listLocations(deps: Deps, actor: Actor): Promise<LocationRow[]> {
+  return deps.db.location.findMany({ where: { storeId: actor.storeId }, orderBy: { id: 'asc' } });
+}
+
+/**
+ * Creates a location. There is no geocoder: latitude and longitude stay null unless the caller gives
+ * them (both together).
+ */
+export async function createLocation(
+  deps: Deps,
+  actor: Actor,
+  input: LocationInput,
+  idempotencyKey?: string | null,
+): Promise<LocationRow> {
+  const given = definedOnly(trimmed(input));
+  const merged = { name: '', address: '', latitude: null, longitude: null, ...given } as LocationAttributes;
+  validateLocation(merged, new Set([...Object.keys(given), 'name', 'address']));
+  const key = checkIdempotencyKey(idempotencyKey);
+  const request = key ? { key, operation: 'createLocation', params: given } : undefined;
+  return idempotent(
+    deps.db,
+    actor.storeId,
+    request,
+    () =>
+      deps.db.$transaction(async (tx) => {
+        const location = await tx.location.create({ data: { ...merged, storeId: actor.storeId } });
+        if (request) await recordKey(tx, actor.storeId, request, location.id);
+        return location;
+      }),
+    (id) => getLocation(deps, actor, id),
+  );
+}
+
+/**
+ * Changes only the given attributes. A new address without new coordinates clears the old ones:
+ * they described the previous address.
+ */
+export async function updateLocation(deps: Deps, actor: Actor, id: number, input: LocationInput): Promise<LocationRow> {
+  const location = await getLocation(deps, actor, id);
+  const given = definedOnly(trimmed(input));
+  const moved =
+    given.address !== undefined &&
+    given.address !== location.address &&
+    given.latitude === undefined &&
+    given.longitude === undefined;
+  const changes: LocationInput = moved ? { ...given, latitude: null, longitude: null } : given;
+  validateLocation({ ...location, ...changes } as LocationAttributes, new Set(Object.keys(given)));
+  if (Object.keys(changes).length === 0) return location;
+  return deps.db.location.update({ where: { id: location.id }, data: changes });
+}
+
+/** Deletes a location for good; nothing else refers to it. */
+export async function deleteLocation(deps: Deps, actor: Actor, id: number): Promise<void> {
+  const location = await getLocation(deps, actor, id);
+  await deps.db.location.delete({ where: { id: location.id } });
+}

@@ -1,0 +1,52 @@
+import { z } from '@hono/zod-openapi';
+import type { CardCounts } from '../../domain/cards/card-counts.ts';
+import type { CardRow } from '../../domain/cards/card.service.ts';
+import { STRIP_TYPES } from '../../domain/cards/card.rules.ts';
+import { HexColor, IdField, nullableTimestamp, Timestamp, timestamp } from './shared.ts';
+
+export const CardSchema = z
+  .object({
+    id: IdField,
+    account_id: IdField,
+    name: z.string().openapi({ example: 'Coffee Loyalty Card' }),
+    card_color: HexColor,
+    text_color: HexColor,
+    stamp_icon: z.string().openapi({ example: 'coffee' }),
+    stamp_color: HexColor,
+    stamps_required: z.number().int().openapi({ minimum: 1, maximum: 18 }),
+    initial_stamps: z.number().int().openapi({ minimum: 0 }),
+    strip_type: z.string().openapi({ enum: [...STRIP_TYPES] }),
+    strip_color: HexColor.nullable(),
+    strip_preset: z.string().nullable(),
+    header_text: z.string().nullable(),
+    archived_at: Timestamp.nullable(),
+    rewards_count: z.number().int(),
+    customer_cards_count: z.number().int(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .openapi('Card');
+export type CardJson = z.infer<typeof CardSchema>;
+
+export function presentCard(card: CardRow, counts: CardCounts | undefined): CardJson {
+  return {
+    id: card.id,
+    account_id: card.storeId,
+    name: card.name,
+    card_color: card.cardColor,
+    text_color: card.textColor,
+    stamp_icon: card.stampIcon,
+    stamp_color: card.stampColor,
+    stamps_required: card.stampsRequired,
+    initial_stamps: card.initialStamps,
+    strip_type: card.stripType,
+    strip_color: card.stripColor,
+    strip_preset: card.stripPreset,
+    header_text: card.headerText,
+    archived_at: nullableTimestamp(card.archivedAt),
+    rewards_count: counts?.rewardsCount ?? 0,
+    customer_cards_count: counts?.customerCardsCount ?? 0,
+    created_at: timestamp(card.createdAt),
+    updated_at: timestamp(card.updatedAt),
+  };
+}
