@@ -72,6 +72,11 @@ export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }
 
+/** True when `error` is a foreign-key violation (Prisma P2003): a row it refers to is gone or still referred to. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2003';
+}
+
 /**
  * Runs `write` (which must call `recordKey` inside its transaction) unless the key already has a
  * result; when `write` fails because a concurrent call with the same key won, returns that call's result.
