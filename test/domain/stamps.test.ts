@@ -205,3 +205,66 @@ describe('under concurrency', () => {
     expect(await ledgerSum(customerCard.id)).toBe(1);
   });
 });
+
+describe('addressing and retries', () => {
+  it('treats ids no customer card can have as not found', async () => {
+    const { actor } = await newStore(t.runtime);
+    const { card } = await seedCard(deps(), actor);
+    const { customerCard, customer } = await seedCustomerCard(deps(), actor, card.id);
+    for (const ref of [
+      { customerCardId: Number.NaN },
+      { customerCardId: 2 ** 31 },
+      { customerCardId: 1.5 },
+      { customerCardId: customerCard.id, customerId: Number.NaN },
+      { customerCardId: customerCard.id, customerId: 2 ** 31 },
+    ]) {
+      await expectDomainError(addStamps(deps(), actor, { ...ref, stamps: 1 }), ErrorCode.NOT_FOUND);
+      await expectDomainError(getCustomerCard(deps(), actor, ref), ErrorCode.NOT_FOUND);
+    }
+    expect((await getCustomerCard(deps(), actor, { customerCardId: customerCard.id, customerId: customer.id })).id).toBe(customerCard.id);
+  });
+
+  it('refuses a missing or non-integer reward id on rewardId, and an impossible one as not found', async () => {
+    const { actor } = await newStore(t.runtime);
+    const { card } = await seedCard(deps(), actor, {}, [{ name: 'Coffee', stampsRequired: 1 }]);
+    const { customerCard } = await seedCustomerCard(deps(), actor, card.id);
+    await addStamps(deps(), actor, { customerCardId: customerCard.id, stamps: 3 });
+    for (const rewardId of [undefined, null, '1', 1.5]) {
+      await expectDomainError(redeemReward(deps(), actor, { customerCardId: customerCard.id, rewardId: rewardId as never }), ErrorCode.INVALID, 'rewardId');
+    }
+    await expectDomainError(redeemReward(deps(), actor, { customerCardId: customerCard.id, rewardId: 2 ** 31 }), ErrorCode.NOT_FOUND);
+    expect(await ledgerSum(customerCard.id)).toBe(3);
+  });
+
+  it('returns the first redemption to concurrent retries with one key, even when the stamps cover only one', async () => {
+    const { actor } = await newStore(t.runtime);
+    const { card, rewards } = await seedCard(deps(), actor, { stampsRequired: 4 }, [
+      { name: 'Coffee', stampsRequired: 4 },
+      { name: 'Tea', stampsRequired: 1 },
+    ]);
+    const { customerCard } = await seedCustomerCard(deps(), actor, card.id);
+    await addStamps(deps(), actor, { customerCardId: customerCard.id, stamps: 4 });
+    const input = { customerCardId: customerCard.id, rewardId: rewards[0]!.id, idempotencyKey: 'redeem-once' };
+    const results = await Promise.all(Array.from({ length: 8 }, () => redeemReward(deps(), actor, input)));
+    expect(new Set(results.map((r) => r.redemption.id)).size).toBe(1);
+    expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+    expect(await ledgerSum(customerCard.id)).toBe(0);
+    await expectDomainError(
+      redeemReward(deps(), actor, { ...input, rewardId: rewards[1]!.id }),
+      ErrorCode.IDEMPOTENCY_KEY_REUSED,
+      'idempotencyKey',
+    );
+  });
+
+  it('replays a stamp retry after the card was archived', async () => {
+    const { actor } = await newStore(t.runtime);
+    const { card } = await seedCard(deps(), actor);
+    const { customerCard } = await seedCustomerCard(deps(), actor, card.id);
+    const input = { customerCardId: customerCard.id, stamps: 2, idempotencyKey: 'before-archive' };
+    const first = await addStamps(deps(), actor, input);
+    await setCardArchived(deps(), actor, card.id, true);
+    const again = await addStamps(deps(), actor, input);
+    expect(again).toMatchObject({ replayed: true, ledgerEntry: first.ledgerEntry });
+    expect(await ledgerSum(customerCard.id)).toBe(2);
+  });
+});
