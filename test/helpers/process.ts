@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -36,4 +36,39 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** A long-running `node` process (a gateway) whose output is collected as it comes. */
+export class RunningProcess {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<{ status: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(args: string[], env: Record<string, string | undefined> = {}) {
+    this.child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
+    this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
+    this.exited = new Promise((resolve) => this.child.on('exit', (status, signal) => resolve({ status, signal })));
+  }
+
+  /** Resolves once stdout matches `pattern`; rejects if the process exits first. */
+  async waitForOutput(pattern: RegExp): Promise<RegExpMatchArray> {
+    for (;;) {
+      const match = this.stdout.match(pattern);
+      if (match) return match;
+      const exited = await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 50, undefined))]);
+      if (exited) {
+        const match = this.stdout.match(pattern);
+        if (match) return match;
+        throw new Error(`process exited (${JSON.stringify(exited)}) before printing ${pattern}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
+      }
+    }
+  }
+
+  /** Sends `signal` and waits for the process to end. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM') {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
 }
