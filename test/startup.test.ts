@@ -22,20 +22,28 @@ async function scratchDatabase(): Promise<ScratchDatabase> {
 
 /** `npm start`'s entry point on `databaseUrl`, listening on a free port; resolves once it listens. */
 async function startGateway(databaseUrl: string, env: Record<string, string> = {}) {
-  const port = await freePort();
-  // SEED_DEMO is cleared so that only `env` decides it.
-  const gateway = new RunningProcess(['--import', 'tsx', 'src/main.ts'], {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATABASE_URL: databaseUrl,
-    SEED_DEMO: undefined,
-    REDIS_URL: undefined,
-    ...env,
-  });
-  running.push(gateway);
-  const [, url] = await gateway.waitForOutput(LISTENING);
-  expect(url).toBe(`http://127.0.0.1:${port}`);
-  return { gateway, url: url! };
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    // SEED_DEMO is cleared so that only `env` decides it.
+    const gateway = new RunningProcess(['--import', 'tsx', 'src/main.ts'], {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      SEED_DEMO: undefined,
+      REDIS_URL: undefined,
+      ...env,
+    });
+    running.push(gateway);
+    try {
+      const [, url] = await gateway.waitForOutput(LISTENING);
+      expect(url).toBe(`http://127.0.0.1:${port}`);
+      return { gateway, url: url! };
+    } catch (error) {
+      // Another process on this machine may bind the free port before the gateway does.
+      if (attempt < 3 && gateway.stderr.includes('EADDRINUSE')) continue;
+      throw error;
+    }
+  }
 }
 
 async function stopCleanly(gateway: RunningProcess) {
