@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/client.ts';
 import { applyMigrations } from '../db/migrations.ts';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError, ErrorCode } from '../domain/errors.ts';
 import { createApiToken, createStore } from '../domain/stores/store.service.ts';
 
 const USAGE = `usage:
@@ -12,6 +12,9 @@ const USAGE = `usage:
 
 class UsageError extends Error {}
 
+/** Asked for help: usage goes to stdout and the command succeeds. */
+class HelpRequested extends Error {}
+
 async function run(argv: string[]): Promise<unknown> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -19,18 +22,25 @@ async function run(argv: string[]): Promise<unknown> {
     options: { name: { type: 'string' }, account: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const command = positionals.join(' ');
-  if (values.help) throw new UsageError('');
+  if (values.help) throw new HelpRequested();
+  if (command !== 'migrate' && command !== 'store create' && command !== 'token create') {
+    throw new UsageError(`unknown command: ${command || '(none)'}`);
+  }
+  if (command === 'store create' && (values.name === undefined || values.name.trim() === '')) {
+    throw new UsageError('store create needs --name <name>');
+  }
+  // Digits only: Number() would also take "0x10", "1e3" or " 7 ".
+  const account = values.account !== undefined && /^[1-9][0-9]{0,15}$/.test(values.account) ? Number(values.account) : undefined;
+  if (command === 'token create' && account === undefined) {
+    throw new UsageError(
+      values.account === undefined
+        ? 'token create needs --account <id>'
+        : `--account must be a positive whole number, got ${JSON.stringify(values.account)}`,
+    );
+  }
   const config = loadConfig();
   if (command === 'migrate') {
     return { applied: await applyMigrations(config.databaseUrl) };
-  }
-  if (command !== 'store create' && command !== 'token create') throw new UsageError(`unknown command: ${command || '(none)'}`);
-  if (command === 'store create' && (values.name === undefined || values.name.trim() === '')) {
-    throw new UsageError('store create needs --name');
-  }
-  const account = Number(values.account);
-  if (command === 'token create' && (!Number.isInteger(account) || account < 1)) {
-    throw new UsageError('token create needs --account <positive integer>');
   }
   await applyMigrations(config.databaseUrl);
   const { db, close } = await openDatabase(config.databaseUrl);
@@ -39,10 +49,30 @@ async function run(argv: string[]): Promise<unknown> {
       const { store, token } = await createStore(db, values.name);
       return { account_id: store.id, api_token: token };
     }
-    return { account_id: account, api_token: await createApiToken(db, account) };
+    try {
+      return { account_id: account, api_token: await createApiToken(db, account as number) };
+    } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.NOT_FOUND) {
+        throw new DomainError(ErrorCode.NOT_FOUND, `no store with account id ${account}`);
+      }
+      throw error;
+    }
   } finally {
     await close();
   }
+}
+
+/** "name is too long (…)" rather than the error's summary, when it names fields. */
+function describe(error: DomainError): string {
+  const details = Object.entries(error.fields).flatMap(([field, messages]) =>
+    messages.map((message) => (field === 'base' ? message : `${field} ${message}`)),
+  );
+  return details.length ? details.join('; ') : error.message;
+}
+
+function fail(message: string, code: number, usage = false): never {
+  process.stderr.write(`stampline: ${message}\n${usage ? `${USAGE}\n` : ''}`);
+  process.exit(code);
 }
 
 try {
@@ -50,17 +80,16 @@ try {
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);
 } catch (error) {
-  if (error instanceof UsageError) {
-    process.stderr.write(`${error.message ? `stampline: ${error.message}\n` : ''}${USAGE}\n`);
-    process.exit(2);
+  if (error instanceof HelpRequested) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
   }
-  if (error instanceof DomainError) {
-    process.stderr.write(`stampline: ${error.message}${Object.keys(error.fields).length ? ` ${JSON.stringify(error.fields)}` : ''}\n`);
-    process.exit(1);
-  }
-  if (error instanceof Error && /Unknown option|Unexpected argument/.test(error.message)) {
-    process.stderr.write(`stampline: ${error.message}\n${USAGE}\n`);
-    process.exit(2);
-  }
-  throw error;
+  if (error instanceof UsageError) fail(error.message, 2, true);
+  if (error instanceof DomainError) fail(describe(error), 1);
+  // parseArgs reports unknown options and missing option values with these codes.
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) fail((error as Error).message, 2, true);
+  // Anything else (an unreachable database, a bad DATABASE_URL) still gets one readable line.
+  const message = error instanceof Error ? error.message : String(error);
+  fail(message.split('\n')[0] ?? message, 1);
 }

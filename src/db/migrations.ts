@@ -71,10 +71,48 @@ export async function withSchemaEngine<T>(url: string, work: (engine: SchemaEngi
   }
 }
 
-/** Applies the committed migrations the database has not seen yet; returns their names. */
+/**
+ * Applies the committed migrations the database has not seen yet; returns their names.
+ *
+ * The schema engine locks a SQLite database exclusively, which fails while any other process has it
+ * open (a running gateway, when the admin CLI starts). So it only runs when something is pending.
+ */
 export async function applyMigrations(url: string): Promise<string[]> {
-  return withSchemaEngine(url, async (engine) => {
-    const result = await engine.applyMigrations({ migrationsList: loadMigrations(providerOf(url)), filters: noFilters });
-    return result.appliedMigrationNames;
-  });
+  const migrations = loadMigrations(providerOf(url));
+  if (!(await hasPendingMigrations(url, migrations))) return [];
+  try {
+    return await withSchemaEngine(url, async (engine) => {
+      const result = await engine.applyMigrations({ migrationsList: migrations, filters: noFilters });
+      return result.appliedMigrationNames;
+    });
+  } catch (error) {
+    // The SQLite adapter reports a lock it waited for in vain as a timeout the engine cannot name.
+    if (providerOf(url) === 'sqlite' && /SocketTimeout|database is locked|SQLITE_BUSY/.test(String(error))) {
+      throw new Error('Could not lock the SQLite database to migrate it: stop the other processes using it (a running gateway) and retry');
+    }
+    throw error;
+  }
+}
+
+/**
+ * True unless every committed migration is recorded as applied. An ordinary read: it works while other
+ * processes use the database. A database without Prisma's migrations table has everything pending.
+ */
+export async function hasPendingMigrations(url: string, migrations: MigrationList = loadMigrations(providerOf(url))): Promise<boolean> {
+  const committed = migrations.migrationDirectories.map((dir) => dir.path);
+  if (committed.length === 0) return false;
+  const adapter = await (await adapterFactoryFor(url)).connect();
+  try {
+    const result = await adapter.queryRaw({
+      sql: 'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+      args: [],
+      argTypes: [],
+    });
+    const applied = new Set(result.rows.map((row) => String(row[0])));
+    return committed.some((name) => !applied.has(name));
+  } catch {
+    return true;
+  } finally {
+    await adapter.dispose();
+  }
 }

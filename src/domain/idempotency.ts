@@ -16,8 +16,21 @@ export interface IdempotencyRequest {
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
+/**
+ * Hash of a request's parameters. Object keys are sorted first: a retry that sends the same fields in
+ * another order (a reordered JSON body, another GraphQL client) is the same request.
+ */
 export function fingerprint(params: unknown): string {
-  return createHash('sha256').update(JSON.stringify(params)).digest('hex');
+  return createHash('sha256').update(canonicalJson(params) ?? 'undefined').digest('hex');
+}
+
+/** JSON with object keys sorted at every depth; `undefined` members are left out, as JSON does. */
+export function canonicalJson(value: unknown): string | undefined {
+  return JSON.stringify(value, (_key, member: unknown) =>
+    member !== null && typeof member === 'object' && !Array.isArray(member)
+      ? Object.fromEntries(Object.entries(member).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : member,
+  );
 }
 
 export function checkIdempotencyKey(key: string | null | undefined): string | undefined {
@@ -59,9 +72,14 @@ export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }
 
+/** True when `error` is a foreign-key violation (Prisma P2003): a row it refers to is gone or still referred to. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2003';
+}
+
 /**
  * Runs `write` (which must call `recordKey` inside its transaction) unless the key already has a
- * result; on a lost race against a concurrent call with the same key, returns that call's result.
+ * result; when `write` fails because a concurrent call with the same key won, returns that call's result.
  */
 export async function idempotent<T>(
   db: Db,
@@ -76,8 +94,12 @@ export async function idempotent<T>(
   try {
     return await write();
   } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    const winner = await findReplay(db, storeId, request);
+    // A concurrent call with this key may have committed first. This call then failed on the key's
+    // unique index, or on a rule the first write changed the answer to (the email it just took, the
+    // stamps it just spent); either way the first result is this call's result.
+    const winner = await findReplay(db, storeId, request).catch((lookup: unknown) => {
+      throw lookup instanceof DomainError ? lookup : error;
+    });
     if (winner === undefined) throw error;
     return replay(winner);
   }

@@ -52,8 +52,16 @@ export function checkText(
   return true;
 }
 
-export function checkColor(errors: FieldErrorCollector, field: string, value: unknown): boolean {
-  if (value === undefined || value === null) return true;
+export function checkColor(
+  errors: FieldErrorCollector,
+  field: string,
+  value: unknown,
+  { required = false }: { required?: boolean } = {},
+): boolean {
+  if (value === undefined || value === null) {
+    if (required) errors.add(field, "can't be blank");
+    return !required;
+  }
   if (typeof value !== 'string' || !HEX_COLOR.test(value)) {
     errors.add(field, 'must be a hex colour like #6B4226');
     return false;
@@ -77,4 +85,41 @@ export function checkOneOf<T extends string>(
 /** Drops keys whose value is `undefined`, so partial updates only touch what was given. */
 export function definedOnly<T extends object>(input: T): Partial<T> {
   return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** The largest id a 4-byte INTEGER column holds; PostgreSQL refuses larger values in queries. */
+export const MAX_DATABASE_ID = 2_147_483_647;
+
+/**
+ * True for a value that can be the id of a stored record. Anything else (NaN, 1.5, "7", 2**31) names
+ * no record, so lookups answer "not found" instead of passing it to the database and failing there.
+ */
+export function isDatabaseId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_DATABASE_ID;
+}
+
+/**
+ * Checks an id given as input (a body parameter such as `card_id`): missing or not an integer is a
+ * validation error on `field`; whether it names a record is for the lookup to say.
+ */
+export function checkIdInput(errors: FieldErrorCollector, field: string, value: unknown): boolean {
+  if (value === undefined || value === null) {
+    errors.add(field, "can't be blank");
+    return false;
+  }
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    errors.add(field, 'must be an integer');
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Keeps only the keys a service knows, so an input object carrying anything else (`storeId`, `id`)
+ * can never reach a Prisma `data` clause.
+ */
+export function pickKnown<T extends object, K extends keyof T>(input: T, keys: readonly K[]): Pick<T, K> {
+  const picked = {} as Pick<T, K>;
+  for (const key of keys) if (Object.hasOwn(input, key)) picked[key] = input[key];
+  return picked;
 }

@@ -205,3 +205,96 @@ describe('under concurrency', () => {
     expect(await ledgerSum(customerCard.id)).toBe(1);
   });
 });
+
+describe('addressing and retries', () => {
+  it('treats ids no customer card can have as not found', async () => {
+    const { actor } = await newStore(t.runtime);
+    const { card } = await seedCard(deps(), actor);
+    const { customerCard, customer } = await seedCustomerCard(deps(), actor, card.id);
+    for (const ref of [
+      { customerCardId: Number.NaN },
+      { customerCardId: 2 ** 31 },
+      { customerCardId: 1.5 },
+      { customerCardId: customerCard.id, customerId: Number.NaN },
+      { customerCardId: customerCard.id, customerId: 2 ** 31 },
+    ]) {
+      await expectDomainError(addStamps(deps(), actor, { ...ref, stamps: 1 }), ErrorCode.NOT_FOUND);
+      await expectDomainError(getCustomerCard(deps(), actor, ref), ErrorCode.NOT_FOUND);
+    }
+    expect((await getCustomerCard(deps(), actor, { customerCardId: customerCard.id, customerId: customer.id })).id).toBe(customerCard.id);
+  });
+
+  it('refuses a missing or non-integer reward id on rewardId, and an impossible one as not found', async () => {
+    const { actor } = await newStore(t.runtime);
+    const { card } = await seedCard(deps(), actor, {}, [{ name: 'Coffee', stampsRequired: 1 }]);
+    const { customerCard } = await seedCustomerCard(deps(), actor, card.id);
+    await addStamps(deps(), actor, { customerCardId: customerCard.id, stamps: 3 });
+    for (const rewardId of [undefined, null, '1', 1.5]) {
+      await expectDomainError(redeemReward(deps(), actor, { customerCardId: customerCard.id, rewardId: rewardId as never }), ErrorCode.INVALID, 'rewardId');
+    }
+    await expectDomainError(redeemReward(deps(), actor, { customerCardId: customerCard.id, rewardId: 2 ** 31 }), ErrorCode.NOT_FOUND);
+    expect(await ledgerSum(customerCard.id)).toBe(3);
+  });
+
+  it('returns the first redemption to concurrent retries with one key, even when the stamps cover only one', async () => {
+    const { actor } = await newStore(t.runtime);
+    const { card, rewards } = await seedCard(deps(), actor, { stampsRequired: 4 }, [
+      { name: 'Coffee', stampsRequired: 4 },
+      { name: 'Tea', stampsRequired: 1 },
+    ]);
+    const { customerCard } = await seedCustomerCard(deps(), actor, card.id);
+    await addStamps(deps(), actor, { customerCardId: customerCard.id, stamps: 4 });
+    const input = { customerCardId: customerCard.id, rewardId: rewards[0]!.id, idempotencyKey: 'redeem-once' };
+    const results = await Promise.all(Array.from({ length: 8 }, () => redeemReward(deps(), actor, input)));
+    expect(new Set(results.map((r) => r.redemption.id)).size).toBe(1);
+    expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+    expect(await ledgerSum(customerCard.id)).toBe(0);
+    await expectDomainError(
+      redeemReward(deps(), actor, { ...input, rewardId: rewards[1]!.id }),
+      ErrorCode.IDEMPOTENCY_KEY_REUSED,
+      'idempotencyKey',
+    );
+  });
+
+  it('replays a stamp retry after the card was archived', async () => {
+    const { actor } = await newStore(t.runtime);
+    const { card } = await seedCard(deps(), actor);
+    const { customerCard } = await seedCustomerCard(deps(), actor, card.id);
+    const input = { customerCardId: customerCard.id, stamps: 2, idempotencyKey: 'before-archive' };
+    const first = await addStamps(deps(), actor, input);
+    await setCardArchived(deps(), actor, card.id, true);
+    const again = await addStamps(deps(), actor, input);
+    expect(again).toMatchObject({ replayed: true, ledgerEntry: first.ledgerEntry });
+    expect(await ledgerSum(customerCard.id)).toBe(2);
+  });
+});
+
+describe('error fields', () => {
+  it('names the field of every stamp and redemption refusal', async () => {
+    const { actor } = await newStore(t.runtime);
+    const { card, rewards } = await seedCard(deps(), actor, { stampsRequired: 5 }, [
+      { name: 'Dear', stampsRequired: 5 },
+      { name: 'Off', stampsRequired: 1, active: false },
+    ]);
+    const other = await seedCard(deps(), actor, {}, [{ name: 'Elsewhere', stampsRequired: 1 }]);
+    const { customerCard } = await seedCustomerCard(deps(), actor, card.id);
+    await addStamps(deps(), actor, { customerCardId: customerCard.id, stamps: 2 });
+    const ref = { customerCardId: customerCard.id };
+    const refusals: [Promise<unknown>, string, Record<string, string[]>][] = [
+      [addStamps(deps(), actor, { ...ref, stamps: 6 }), ErrorCode.INVALID, { stamps: ['must be an integer from 1 to 5'] }],
+      [redeemReward(deps(), actor, { ...ref, rewardId: rewards[0]!.id }), ErrorCode.NOT_ENOUGH_STAMPS, { rewardId: ['needs 5 stamps, more than the card holds'] }],
+      [redeemReward(deps(), actor, { ...ref, rewardId: rewards[1]!.id }), ErrorCode.REWARD_INACTIVE, { rewardId: ['is inactive'] }],
+      [redeemReward(deps(), actor, { ...ref, rewardId: other.rewards[0]!.id }), ErrorCode.REWARD_NOT_ON_CARD, { rewardId: ['belongs to another card'] }],
+      [addStamps(deps(), actor, { ...ref, stamps: 1, idempotencyKey: '' }), ErrorCode.INVALID, { idempotencyKey: ['must be 1 to 255 characters'] }],
+    ];
+    for (const [promise, code, fields] of refusals) {
+      const error = await promise.then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(DomainError);
+      expect({ code: (error as DomainError).code, fields: (error as DomainError).fields }).toEqual({ code, fields });
+    }
+    await setCardArchived(deps(), actor, card.id, true);
+    const archived = await addStamps(deps(), actor, { ...ref, stamps: 1 }).then(() => undefined, (e: unknown) => e);
+    expect(archived).toMatchObject({ code: ErrorCode.CARD_ARCHIVED, fields: { stamps: ['cannot be added to an archived card'] } });
+    expect(await ledgerSum(customerCard.id)).toBe(2);
+  });
+});

@@ -15,13 +15,14 @@ export interface ScratchDatabase {
 
 /**
  * A fresh, migrated database for one test file: a temporary SQLite file, or a new database on the
- * PostgreSQL server named by TEST_DATABASE_URL. Migrations run through the same code as `npm start`.
+ * PostgreSQL server named by TEST_DATABASE_URL. Migrations run through the same code as `npm start`;
+ * `migrate: false` leaves the database empty.
  */
-export async function createScratchDatabase(): Promise<ScratchDatabase> {
+export async function createScratchDatabase({ migrate = true }: { migrate?: boolean } = {}): Promise<ScratchDatabase> {
   if (testProvider === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'stampline-test-'));
     const url = `file:${join(dir, 'test.db')}`;
-    await applyMigrations(url);
+    if (migrate) await applyMigrations(url);
     return { url, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const server = process.env.TEST_DATABASE_URL;
@@ -30,7 +31,7 @@ export async function createScratchDatabase(): Promise<ScratchDatabase> {
   await adminQuery(server, `CREATE DATABASE ${name}`);
   const url = new URL(server);
   url.pathname = `/${name}`;
-  await applyMigrations(url.toString());
+  if (migrate) await applyMigrations(url.toString());
   return {
     url: url.toString(),
     drop: () => adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),

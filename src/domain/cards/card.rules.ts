@@ -45,9 +45,7 @@ export function validateCard(merged: CardAttributes, touched: ReadonlySet<string
   const check = (field: keyof CardAttributes) => touched.has(field);
   if (check('name')) checkText(errors, 'name', merged.name, { required: true, max: 100 });
   for (const field of ['cardColor', 'textColor', 'stampColor', 'stripColor'] as const) {
-    // Only the strip colour may be cleared; the others always paint the pass.
-    if (check(field) && merged[field] === null && field !== 'stripColor') errors.add(field, "can't be blank");
-    else if (check(field)) checkColor(errors, field, merged[field]);
+    if (check(field)) checkColor(errors, field, merged[field], { required: field !== 'stripColor' });
   }
   if (check('stampIcon') && (typeof merged.stampIcon !== 'string' || !SLUG.test(merged.stampIcon))) {
     errors.add('stampIcon', 'must be an icon name of lowercase letters, digits, - or _');

@@ -1,8 +1,8 @@
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
-import { notFound } from '../errors.ts';
+import { invalid, notFound } from '../errors.ts';
 import { idempotent, recordKey, checkIdempotencyKey } from '../idempotency.ts';
-import { definedOnly } from '../validation.ts';
+import { definedOnly, isDatabaseId, pickKnown } from '../validation.ts';
 import { CARD_DEFAULTS, type CardAttributes, validateCard } from './card.rules.ts';
 
 export type CardRow = Prisma.CardGetPayload<object>;
@@ -13,8 +13,10 @@ export type CardScope = (typeof CardScope)[keyof typeof CardScope];
 
 export type CardInput = Partial<CardAttributes>;
 
+const CARD_KEYS = ['name', ...Object.keys(CARD_DEFAULTS)] as (keyof CardAttributes)[];
+
 export async function getCard(deps: Deps, actor: Actor, id: number): Promise<CardRow> {
-  const card = await deps.db.card.findFirst({ where: { id, storeId: actor.storeId } });
+  const card = isDatabaseId(id) ? await deps.db.card.findFirst({ where: { id, storeId: actor.storeId } }) : null;
   if (!card) throw notFound('Card');
   return card;
 }
@@ -36,7 +38,7 @@ export async function createCard(
   input: CardInput,
   idempotencyKey?: string | null,
 ): Promise<CardRow> {
-  const given = definedOnly(input);
+  const given = definedOnly(pickKnown(input, CARD_KEYS));
   const merged = { ...CARD_DEFAULTS, name: '', ...given } as CardAttributes;
   validateCard(merged, new Set([...Object.keys(given), 'name', 'initialStamps']));
   const key = checkIdempotencyKey(idempotencyKey);
@@ -55,12 +57,22 @@ export async function createCard(
   );
 }
 
-/** Changes only the given attributes. Lowering `stampsRequired` keeps every stamp customers hold. */
+/**
+ * Changes only the given attributes. Lowering `stampsRequired` keeps every stamp customers hold, but
+ * not below the cost of the card's dearest reward (a reward costs at most its card's stamps required).
+ */
 export async function updateCard(deps: Deps, actor: Actor, id: number, input: CardInput): Promise<CardRow> {
   const card = await getCard(deps, actor, id);
-  const given = definedOnly(input);
+  const given = definedOnly(pickKnown(input, CARD_KEYS));
   validateCard({ ...card, ...given } as CardAttributes, new Set(Object.keys(given)));
   if (Object.keys(given).length === 0) return card;
+  if (given.stampsRequired !== undefined && given.stampsRequired < card.stampsRequired) {
+    const dearest = await deps.db.reward.aggregate({ where: { cardId: card.id }, _max: { stampsRequired: true } });
+    const cost = dearest._max.stampsRequired ?? 0;
+    if (given.stampsRequired < cost) {
+      throw invalid({ stampsRequired: [`must be at least ${cost}, the cost of the card's dearest reward`] });
+    }
+  }
   return deps.db.card.update({ where: { id: card.id }, data: given });
 }
 

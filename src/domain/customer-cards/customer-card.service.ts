@@ -1,9 +1,10 @@
 import type { Tx } from '../../db/client.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
-import { DomainError, ErrorCode, invalid, notFound } from '../errors.ts';
+import { DomainError, ErrorCode, FieldErrorCollector, invalid, notFound } from '../errors.ts';
 import type { StampsChangedEvent } from '../events.ts';
-import { checkIdempotencyKey, idempotent, recordKey } from '../idempotency.ts';
+import { checkIdempotencyKey, idempotent, isForeignKeyViolation, recordKey } from '../idempotency.ts';
+import { checkIdInput, isDatabaseId } from '../validation.ts';
 import { enqueuePassUpdate } from '../wallet/pass-updates.ts';
 
 export type CustomerCardWithCard = Prisma.CustomerCardGetPayload<{ include: { card: true } }>;
@@ -42,10 +43,13 @@ export interface RedeemRewardInput extends CustomerCardRef {
 const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
 
 export async function getCustomerCard(deps: Deps, actor: Actor, ref: CustomerCardRef): Promise<CustomerCardWithCard> {
-  const found = await deps.db.customerCard.findFirst({
-    where: { id: ref.customerCardId, storeId: actor.storeId, ...(ref.customerId === undefined ? {} : { customerId: ref.customerId }) },
-    include: { card: true },
-  });
+  const addressable = isDatabaseId(ref.customerCardId) && (ref.customerId === undefined || isDatabaseId(ref.customerId));
+  const found = addressable
+    ? await deps.db.customerCard.findFirst({
+        where: { id: ref.customerCardId, storeId: actor.storeId, ...(ref.customerId === undefined ? {} : { customerId: ref.customerId }) },
+        include: { card: true },
+      })
+    : null;
   if (!found) throw notFound('Customer card');
   return found;
 }
@@ -118,7 +122,12 @@ export async function addStamps(deps: Deps, actor: Actor, input: AddStampsInput)
 export async function redeemReward(deps: Deps, actor: Actor, input: RedeemRewardInput): Promise<RedeemResult> {
   const key = checkIdempotencyKey(input.idempotencyKey);
   const current = await getCustomerCard(deps, actor, input);
-  const reward = await deps.db.reward.findFirst({ where: { id: input.rewardId, storeId: actor.storeId } });
+  const errors = new FieldErrorCollector();
+  checkIdInput(errors, 'rewardId', input.rewardId);
+  errors.throwIfAny();
+  const reward = isDatabaseId(input.rewardId)
+    ? await deps.db.reward.findFirst({ where: { id: input.rewardId, storeId: actor.storeId } })
+    : null;
   if (!reward) throw notFound('Reward');
   const request = key
     ? { key, operation: 'redeemReward', params: { customerCardId: current.id, rewardId: reward.id } }
@@ -136,39 +145,45 @@ export async function redeemReward(deps: Deps, actor: Actor, input: RedeemReward
       if (!reward.active) {
         throw new DomainError(ErrorCode.REWARD_INACTIVE, 'The reward is inactive', { rewardId: ['is inactive'] });
       }
-      const result = await deps.db.$transaction(async (tx) => {
-        const spent = await tx.customerCard.updateMany({
-          where: { id: current.id, stampsCount: { gte: reward.stampsRequired } },
-          data: { stampsCount: { decrement: reward.stampsRequired } },
-        });
-        if (spent.count === 0) throw notEnoughStamps(reward.stampsRequired);
-        const updated = await tx.customerCard.findUniqueOrThrow({ where: { id: current.id }, include: { card: true } });
-        const redemption = await tx.redemption.create({
-          data: {
-            storeId: actor.storeId,
-            customerCardId: current.id,
-            rewardId: reward.id,
-            rewardName: reward.name,
-            stampsSpent: reward.stampsRequired,
-            stampsRemaining: updated.stampsCount,
-          },
-        });
-        const ledgerEntry = await tx.ledgerEntry.create({
-          data: {
-            storeId: actor.storeId,
-            customerCardId: current.id,
-            kind: 'REDEEM',
-            delta: -reward.stampsRequired,
-            balanceAfter: updated.stampsCount,
-            source: actor.source,
-            idempotencyKey: key ?? null,
-            redemptionId: redemption.id,
-          },
-        });
-        if (request) await recordKey(tx, actor.storeId, request, ledgerEntry.id);
-        await enqueuePassUpdate(tx, updated, { notify: true });
-        return { customerCard: updated, ledgerEntry, redemption, replayed: false };
-      }, TX_OPTIONS);
+      let result: RedeemResult;
+      try {
+        result = await deps.db.$transaction(async (tx) => {
+          const spent = await tx.customerCard.updateMany({
+            where: { id: current.id, stampsCount: { gte: reward.stampsRequired } },
+            data: { stampsCount: { decrement: reward.stampsRequired } },
+          });
+          if (spent.count === 0) throw notEnoughStamps(reward.stampsRequired);
+          const updated = await tx.customerCard.findUniqueOrThrow({ where: { id: current.id }, include: { card: true } });
+          const redemption = await tx.redemption.create({
+            data: {
+              storeId: actor.storeId,
+              customerCardId: current.id,
+              rewardId: reward.id,
+              rewardName: reward.name,
+              stampsSpent: reward.stampsRequired,
+              stampsRemaining: updated.stampsCount,
+            },
+          });
+          const ledgerEntry = await tx.ledgerEntry.create({
+            data: {
+              storeId: actor.storeId,
+              customerCardId: current.id,
+              kind: 'REDEEM',
+              delta: -reward.stampsRequired,
+              balanceAfter: updated.stampsCount,
+              source: actor.source,
+              idempotencyKey: key ?? null,
+              redemptionId: redemption.id,
+            },
+          });
+          if (request) await recordKey(tx, actor.storeId, request, ledgerEntry.id);
+          await enqueuePassUpdate(tx, updated, { notify: true });
+          return { customerCard: updated, ledgerEntry, redemption, replayed: false };
+        }, TX_OPTIONS);
+      } catch (error) {
+        // The reward was deleted while this redemption ran.
+        throw isForeignKeyViolation(error) ? notFound('Reward') : error;
+      }
       deps.events.publish(stampsChanged(result.customerCard, result.ledgerEntry));
       return result;
     },

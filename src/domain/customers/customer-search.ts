@@ -1,5 +1,5 @@
 import type { Prisma } from '../../generated/sqlite/client.ts';
-import { normalizePhone } from './customer.rules.ts';
+import { escapeSearchText, normalizePhone } from './customer.rules.ts';
 
 /** What a customer lookup filters on (the REST `search`, `source` and `external_id` parameters). */
 export interface CustomerSearch {
@@ -16,12 +16,12 @@ export function customerSearchWhere(query: CustomerSearch): Prisma.CustomerWhere
   const and: Prisma.CustomerWhereInput[] = [];
   const search = query.search?.trim();
   if (search) {
-    const lowered = search.toLowerCase();
-    const phone = normalizePhone(search);
+    const needle = escapeSearchText(search);
+    const phone = escapeSearchText(normalizePhone(search));
     and.push({
       OR: [
-        { searchText: { contains: lowered } },
-        ...(phone !== search && phone.length > 0 ? [{ searchText: { contains: phone.toLowerCase() } }] : []),
+        { searchText: { contains: needle } },
+        ...(phone !== needle && phone.length > 0 ? [{ searchText: { contains: phone } }] : []),
         { customerCards: { some: { uuid: search } } },
         { externalReferences: { some: { externalId: search } } },
       ],

@@ -33,11 +33,21 @@ export function normalizePhone(phone: string): string {
   return phone.trim().replace(/[\s().-]/g, '');
 }
 
+/**
+ * SQL LIKE reads `%` and `_` as wildcards (and PostgreSQL `\` as an escape), and Prisma's `contains`
+ * passes them through. Search text and needles therefore carry them as private-use characters, so a
+ * search for "_" finds an underscore, and one `where` clause serves every API.
+ */
+const LIKE_SPECIAL: Record<string, string> = { '%': '\uE000', _: '\uE001', '\\': '\uE002' };
+
+export function escapeSearchText(text: string): string {
+  return text.toLowerCase().replace(/[%_\\]/g, (char) => LIKE_SPECIAL[char] ?? char);
+}
+
 export function searchTextOf(details: CustomerDetails): string {
-  return [details.firstName, details.lastName, details.email, details.phone]
-    .filter((part): part is string => Boolean(part))
-    .join(' ')
-    .toLowerCase();
+  return escapeSearchText(
+    [details.firstName, details.lastName, details.email, details.phone].filter((part): part is string => Boolean(part)).join(' '),
+  );
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -55,29 +65,38 @@ export function isValidDate(value: string): boolean {
 export function validateDetails(details: CustomerDetails, errors: FieldErrorCollector, touched: ReadonlySet<string>): void {
   if (touched.has('firstName')) checkText(errors, 'firstName', details.firstName, { required: true, max: 100 });
   if (touched.has('lastName')) checkText(errors, 'lastName', details.lastName, { max: 100 });
-  if (touched.has('email') && details.email !== null && (!EMAIL.test(details.email) || details.email.length > 254)) {
+  // The type checks matter: a regex test would coerce a number or an array to a string and pass it.
+  if (
+    touched.has('email') &&
+    details.email !== null &&
+    (typeof details.email !== 'string' || !EMAIL.test(details.email) || details.email.length > 254)
+  ) {
     errors.add('email', 'is not a valid email address');
   }
-  if (touched.has('phone') && details.phone !== null && !PHONE.test(details.phone)) {
-    errors.add('phone', 'is not a valid phone number');
+  if (touched.has('phone') && details.phone !== null && (typeof details.phone !== 'string' || !PHONE.test(details.phone))) {
+    errors.add('phone', 'is not a valid phone number, such as +44 20 7946 0000');
   }
   if (!details.email && !details.phone && (touched.has('email') || touched.has('phone'))) {
     errors.add('base', 'an email or a phone is required');
   }
   if (touched.has('birthday') && details.birthday !== null) {
-    if (!isValidDate(details.birthday)) errors.add('birthday', 'must be a date in YYYY-MM-DD format');
-    else if (details.birthday > new Date().toISOString().slice(0, 10)) errors.add('birthday', 'cannot be in the future');
+    if (typeof details.birthday !== 'string' || !isValidDate(details.birthday)) {
+      errors.add('birthday', 'must be a date in YYYY-MM-DD format');
+    } else if (details.birthday > new Date().toISOString().slice(0, 10)) {
+      errors.add('birthday', 'cannot be in the future');
+    }
   }
 }
 
-export function validateMetadata(metadata: unknown, errors: FieldErrorCollector, field = 'metadata'): void {
+/** `prefix` names the part of `field` the metadata is, e.g. "item 2: metadata ". */
+export function validateMetadata(metadata: unknown, errors: FieldErrorCollector, field = 'metadata', prefix = ''): void {
   if (metadata === undefined) return;
   if (!isPlainObject(metadata)) {
-    errors.add(field, 'must be an object');
+    errors.add(field, `${prefix}must be an object`);
     return;
   }
   if (JSON.stringify(metadata).length > MAX_METADATA_BYTES) {
-    errors.add(field, `is too large (maximum is ${MAX_METADATA_BYTES} bytes)`);
+    errors.add(field, `${prefix}is too large (maximum is ${MAX_METADATA_BYTES} bytes)`);
   }
 }
 
@@ -106,7 +125,7 @@ export function validateExternalReferences(refs: unknown, errors: FieldErrorColl
       errors.add('externalReferences', `item ${index + 1}: external id must be 1 to 255 characters`);
       ok = false;
     }
-    validateMetadata(ref.metadata, errors, 'externalReferences');
+    validateMetadata(ref.metadata, errors, 'externalReferences', `item ${index + 1}: metadata `);
   });
   return ok;
 }

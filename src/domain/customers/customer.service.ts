@@ -7,6 +7,7 @@ import { stampsChanged, writeWelcomeStamps } from '../customer-cards/customer-ca
 import { DomainError, ErrorCode, FieldErrorCollector, notFound } from '../errors.ts';
 import type { StampsChangedEvent } from '../events.ts';
 import { checkIdempotencyKey, idempotent, isUniqueViolation, recordKey } from '../idempotency.ts';
+import { checkIdInput, isDatabaseId } from '../validation.ts';
 import {
   type CustomerDetails,
   type ExternalReferenceInput,
@@ -52,7 +53,7 @@ export const DEFAULT_PAGE_ITEMS = 20;
 export const MAX_PAGE_ITEMS = 100;
 
 export async function getCustomer(deps: Deps, actor: Actor, id: number): Promise<CustomerRow> {
-  const customer = await deps.db.customer.findFirst({ where: { id, storeId: actor.storeId } });
+  const customer = isDatabaseId(id) ? await deps.db.customer.findFirst({ where: { id, storeId: actor.storeId } }) : null;
   if (!customer) throw notFound('Customer');
   return customer;
 }
@@ -89,9 +90,11 @@ function detailsOf(input: CustomerInput, base?: CustomerRow): { details: Custome
     if (value === null || value === '') return null as CustomerDetails[K];
     return (typeof value === 'string' ? normalize(value) : value) as CustomerDetails[K];
   };
+  // A null first name is kept as null so validation refuses it instead of silently keeping the old one.
+  const firstName = input.firstName === undefined ? (base?.firstName ?? '') : input.firstName;
   return {
     details: {
-      firstName: (input.firstName ?? base?.firstName ?? '') as string,
+      firstName: (typeof firstName === 'string' ? firstName.trim() : firstName) as string,
       lastName: pick('lastName', (v) => v.trim()),
       email: pick('email', normalizeEmail),
       phone: pick('phone', normalizePhone),
@@ -102,7 +105,7 @@ function detailsOf(input: CustomerInput, base?: CustomerRow): { details: Custome
 }
 
 /** Refuses an email or phone already used by another customer of the store. */
-async function checkUnique(tx: Tx, actor: Actor, details: CustomerDetails, exceptId?: number): Promise<void> {
+async function checkUnique(tx: Tx, actor: Actor, details: Pick<CustomerDetails, 'email' | 'phone'>, exceptId?: number): Promise<void> {
   const errors = new FieldErrorCollector();
   for (const field of ['email', 'phone'] as const) {
     const value = details[field];
@@ -116,17 +119,30 @@ async function checkUnique(tx: Tx, actor: Actor, details: CustomerDetails, excep
   if (!errors.empty) throw new DomainError(ErrorCode.TAKEN, 'Validation failed', errors.fields);
 }
 
+/** Refuses references already linked to a customer other than `customerId` (any customer when creating). */
+async function checkReferencesFree(tx: Tx, actor: Actor, refs: ExternalReferenceInput[], customerId?: number): Promise<void> {
+  for (const ref of refs) {
+    const existing = await tx.externalReference.findUnique({
+      where: { storeId_source_externalId: { storeId: actor.storeId, source: ref.source, externalId: ref.externalId } },
+      select: { customerId: true },
+    });
+    if (existing && existing.customerId !== customerId) throw referenceTaken(ref);
+  }
+}
+
+function referenceTaken(ref: ExternalReferenceInput): DomainError {
+  return new DomainError(ErrorCode.TAKEN, 'Validation failed', {
+    externalReferences: [`${ref.source} ${ref.externalId} is linked to another customer`],
+  });
+}
+
 /** Links references to the customer; a reference already linked to another customer is refused. */
 async function upsertReferences(tx: Tx, actor: Actor, customerId: number, refs: ExternalReferenceInput[]): Promise<void> {
   for (const ref of refs) {
     const existing = await tx.externalReference.findUnique({
       where: { storeId_source_externalId: { storeId: actor.storeId, source: ref.source, externalId: ref.externalId } },
     });
-    if (existing && existing.customerId !== customerId) {
-      throw new DomainError(ErrorCode.TAKEN, 'Validation failed', {
-        externalReferences: [`${ref.source} ${ref.externalId} is linked to another customer`],
-      });
-    }
+    if (existing && existing.customerId !== customerId) throw referenceTaken(ref);
     const metadata = (ref.metadata ?? {}) as Prisma.InputJsonObject;
     if (existing) {
       await tx.externalReference.update({ where: { id: existing.id }, data: { metadata } });
@@ -138,13 +154,28 @@ async function upsertReferences(tx: Tx, actor: Actor, customerId: number, refs: 
   }
 }
 
-/** Maps a unique-index race (two creates with one email at once) to the same error as the check. */
-async function translateRace<T>(run: () => Promise<T>, fields: string[]): Promise<T> {
+interface RaceContext {
+  deps: Deps;
+  actor: Actor;
+  details: Pick<CustomerDetails, 'email' | 'phone'>;
+  refs: ExternalReferenceInput[];
+  customerId?: number;
+}
+
+/**
+ * Maps a unique-index race (two writes claiming one email, phone or reference at once) to the same
+ * error the checks give. The winner has committed when the loser's insert fails, so re-running the
+ * checks names the field that was lost.
+ */
+async function translateRace<T>(run: () => Promise<T>, race: RaceContext): Promise<T> {
   try {
     return await run();
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    throw new DomainError(ErrorCode.TAKEN, 'Validation failed', Object.fromEntries(fields.map((f) => [f, ['has already been taken']])));
+    await checkUnique(race.deps.db, race.actor, race.details, race.customerId);
+    await checkReferencesFree(race.deps.db, race.actor, race.refs, race.customerId);
+    // The violation was on another index (an idempotency key): `idempotent` resolves that one.
+    throw error;
   }
 }
 
@@ -175,13 +206,13 @@ export async function createCustomer(
   validateDetails(details, errors, new Set([...touched, 'firstName', 'email', 'phone']));
   validateMetadata(input.metadata, errors);
   validateExternalReferences(input.externalReferences, errors);
+  const cardId = options.cardId ?? undefined;
+  if (cardId !== undefined) checkIdInput(errors, 'cardId', cardId);
   errors.throwIfAny();
-  const card = options.cardId === undefined ? undefined : await getCard(deps, actor, options.cardId);
-  if (card?.archivedAt) throw archivedCard();
+  const card = cardId === undefined ? undefined : await getCard(deps, actor, cardId);
   const key = checkIdempotencyKey(options.idempotencyKey);
-  const request = key
-    ? { key, operation: 'createCustomer', params: { input, cardId: options.cardId ?? null } }
-    : undefined;
+  const request = key ? { key, operation: 'createCustomer', params: { input, cardId: cardId ?? null } } : undefined;
+  const refs = input.externalReferences ?? [];
   let event: StampsChangedEvent | undefined;
   const created = await idempotent(
     deps.db,
@@ -191,6 +222,8 @@ export async function createCustomer(
       translateRace(
         () =>
           deps.db.$transaction(async (tx) => {
+            // Checked here rather than up front, so a retry after the card was archived still replays.
+            if (card?.archivedAt) throw archivedCard();
             await checkUnique(tx, actor, details);
             const customer = await tx.customer.create({
               data: {
@@ -200,7 +233,7 @@ export async function createCustomer(
                 searchText: searchTextOf(details),
               },
             });
-            await upsertReferences(tx, actor, customer.id, input.externalReferences ?? []);
+            await upsertReferences(tx, actor, customer.id, refs);
             let customerCard: CustomerCardRow | undefined;
             if (card) {
               const enrolled = await issueCustomerCard(tx, actor, customer.id, card);
@@ -210,14 +243,14 @@ export async function createCustomer(
             if (request) await recordKey(tx, actor.storeId, request, customer.id);
             return { customer, customerCard };
           }),
-        ['email', 'phone'].filter((f) => details[f as 'email' | 'phone']),
+        { deps, actor, details, refs },
       ),
     async (customerId) => {
       const customer = await getCustomer(deps, actor, customerId);
       const customerCard =
-        options.cardId === undefined
+        cardId === undefined
           ? undefined
-          : ((await deps.db.customerCard.findFirst({ where: { customerId, cardId: options.cardId } })) ?? undefined);
+          : ((await deps.db.customerCard.findFirst({ where: { customerId, cardId } })) ?? undefined);
       return { customer, customerCard };
     },
   );
@@ -234,11 +267,12 @@ export async function updateCustomer(deps: Deps, actor: Actor, id: number, input
   validateMetadata(input.metadata, errors);
   validateExternalReferences(input.externalReferences, errors);
   errors.throwIfAny();
+  const refs = input.externalReferences ?? [];
   return translateRace(
     () =>
       deps.db.$transaction(async (tx) => {
         await checkUnique(tx, actor, details, existing.id);
-        await upsertReferences(tx, actor, existing.id, input.externalReferences ?? []);
+        await upsertReferences(tx, actor, existing.id, refs);
         const metadata = input.metadata
           ? ({ ...(existing.metadata as Record<string, unknown>), ...input.metadata } as Prisma.InputJsonObject)
           : undefined;
@@ -247,7 +281,7 @@ export async function updateCustomer(deps: Deps, actor: Actor, id: number, input
           data: { ...details, searchText: searchTextOf(details), ...(metadata ? { metadata } : {}) },
         });
       }),
-    ['email', 'phone'].filter((f) => touched.has(f)),
+    { deps, actor, details, refs, customerId: existing.id },
   );
 }
 
@@ -260,8 +294,10 @@ export async function enrolCustomer(
   idempotencyKey?: string | null,
 ): Promise<CustomerCardRow> {
   const customer = await getCustomer(deps, actor, customerId);
+  const errors = new FieldErrorCollector();
+  checkIdInput(errors, 'cardId', cardId);
+  errors.throwIfAny();
   const card = await getCard(deps, actor, cardId);
-  if (card.archivedAt) throw archivedCard();
   const key = checkIdempotencyKey(idempotencyKey);
   const request = key ? { key, operation: 'enrolCustomer', params: { customerId, cardId } } : undefined;
   let event: StampsChangedEvent | undefined;
@@ -270,6 +306,7 @@ export async function enrolCustomer(
     actor.storeId,
     request,
     async () => {
+      if (card.archivedAt) throw archivedCard();
       try {
         return await deps.db.$transaction(async (tx) => {
           const enrolled = await issueCustomerCard(tx, actor, customer.id, card);
@@ -278,9 +315,9 @@ export async function enrolCustomer(
           return enrolled.customerCard;
         });
       } catch (error) {
-        if (isUniqueViolation(error) && !(await deps.db.idempotencyKey.findFirst({ where: { storeId: actor.storeId, key: key ?? '' } }))) {
-          throw alreadyEnrolled();
-        }
+        // A concurrent enrolment of the same customer on the same card won; a concurrent retry with the
+        // same idempotency key is resolved by `idempotent`, which replays the winner.
+        if (isUniqueViolation(error)) throw alreadyEnrolled();
         throw error;
       }
     },

@@ -2,8 +2,8 @@ import type { Prisma } from '../../generated/sqlite/client.ts';
 import { getCard } from '../cards/card.service.ts';
 import type { Actor, Deps } from '../context.ts';
 import { DomainError, ErrorCode, FieldErrorCollector, notFound } from '../errors.ts';
-import { checkIdempotencyKey, idempotent, recordKey } from '../idempotency.ts';
-import { checkInteger, checkText, definedOnly } from '../validation.ts';
+import { checkIdempotencyKey, idempotent, isForeignKeyViolation, recordKey } from '../idempotency.ts';
+import { checkIdInput, checkInteger, checkText, definedOnly, isDatabaseId, pickKnown } from '../validation.ts';
 
 export type RewardRow = Prisma.RewardGetPayload<object>;
 
@@ -15,18 +15,26 @@ export interface RewardInput {
   active?: boolean;
 }
 
+const REWARD_KEYS = ['name', 'description', 'stampsRequired', 'position', 'active'] as const satisfies readonly (keyof RewardInput)[];
+
 export interface RewardFilter {
   cardId?: number;
   activeOnly?: boolean;
 }
 
 export async function getReward(deps: Deps, actor: Actor, id: number): Promise<RewardRow> {
-  const reward = await deps.db.reward.findFirst({ where: { id, storeId: actor.storeId } });
+  const reward = isDatabaseId(id) ? await deps.db.reward.findFirst({ where: { id, storeId: actor.storeId } }) : null;
   if (!reward) throw notFound('Reward');
   return reward;
 }
 
 export async function listRewards(deps: Deps, actor: Actor, filter: RewardFilter = {}): Promise<RewardRow[]> {
+  if (filter.cardId !== undefined) {
+    const errors = new FieldErrorCollector();
+    checkIdInput(errors, 'cardId', filter.cardId);
+    errors.throwIfAny();
+    if (!isDatabaseId(filter.cardId)) return [];
+  }
   return deps.db.reward.findMany({
     where: {
       storeId: actor.storeId,
@@ -61,8 +69,11 @@ export async function createReward(
   input: RewardInput,
   idempotencyKey?: string | null,
 ): Promise<RewardRow> {
+  const cardErrors = new FieldErrorCollector();
+  checkIdInput(cardErrors, 'cardId', cardId);
+  cardErrors.throwIfAny();
   const card = await getCard(deps, actor, cardId);
-  const given = definedOnly(input);
+  const given = definedOnly(pickKnown(input, REWARD_KEYS));
   validateReward(given, card.stampsRequired, true);
   const key = checkIdempotencyKey(idempotencyKey);
   const request = key ? { key, operation: 'createReward', params: { cardId, ...given } } : undefined;
@@ -95,7 +106,8 @@ export async function createReward(
 export async function updateReward(deps: Deps, actor: Actor, id: number, input: RewardInput): Promise<RewardRow> {
   const reward = await getReward(deps, actor, id);
   const card = await getCard(deps, actor, reward.cardId);
-  const given = definedOnly(input);
+  // The card of a reward is fixed at creation: `cardId` is not an updatable key.
+  const given = definedOnly(pickKnown(input, REWARD_KEYS));
   validateReward(given, card.stampsRequired, false);
   if (Object.keys(given).length === 0) return reward;
   return deps.db.reward.update({ where: { id: reward.id }, data: given });
@@ -105,10 +117,19 @@ export async function updateReward(deps: Deps, actor: Actor, id: number, input: 
 export async function deleteReward(deps: Deps, actor: Actor, id: number): Promise<void> {
   const reward = await getReward(deps, actor, id);
   const redeemed = await deps.db.redemption.count({ where: { rewardId: reward.id } });
-  if (redeemed > 0) {
-    throw new DomainError(ErrorCode.IN_USE, 'The reward has redemptions; deactivate it instead', {
-      base: ['has been redeemed and cannot be deleted; set active to false instead'],
-    });
+  if (redeemed > 0) throw rewardInUse();
+  try {
+    const deleted = await deps.db.reward.deleteMany({ where: { id: reward.id, storeId: actor.storeId } });
+    if (deleted.count === 0) throw notFound('Reward');
+  } catch (error) {
+    // A redemption committed after the count; the foreign key keeps the reward (and its ledger entry).
+    if (isForeignKeyViolation(error)) throw rewardInUse();
+    throw error;
   }
-  await deps.db.reward.delete({ where: { id: reward.id } });
+}
+
+function rewardInUse(): DomainError {
+  return new DomainError(ErrorCode.IN_USE, 'The reward has redemptions; deactivate it instead', {
+    base: ['has been redeemed and cannot be deleted; set active to false instead'],
+  });
 }

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { FieldErrorCollector, notFound } from '../errors.ts';
-import { checkText, definedOnly } from '../validation.ts';
+import { checkText, definedOnly, isDatabaseId, pickKnown } from '../validation.ts';
 
 export type StoreRow = Prisma.StoreGetPayload<object>;
 
@@ -24,7 +24,7 @@ export async function createStore(db: Db, name: unknown): Promise<{ store: Store
 
 /** Issues a new bearer token for a store and returns it; it cannot be read back later. */
 export async function createApiToken(db: Db, storeId: number): Promise<string> {
-  const store = await db.store.findUnique({ where: { id: storeId }, select: { id: true } });
+  const store = isDatabaseId(storeId) ? await db.store.findUnique({ where: { id: storeId }, select: { id: true } }) : null;
   if (!store) throw notFound('Store');
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   await db.apiToken.create({ data: { storeId, tokenHash: hashToken(token), prefix: token.slice(0, 10) } });
@@ -55,12 +55,13 @@ export interface StoreInput {
 
 export async function updateStore(deps: Deps, actor: Actor, id: number, input: StoreInput): Promise<StoreRow> {
   const store = await getStore(deps, actor, id);
-  const given = definedOnly(input);
+  const given = definedOnly(pickKnown(input, ['name', 'storeName']));
   const errors = new FieldErrorCollector();
   if (given.name !== undefined) checkText(errors, 'name', given.name, { required: true, max: 100 });
   if (given.storeName !== undefined) checkText(errors, 'storeName', given.storeName, { max: 100 });
   errors.throwIfAny();
   if (Object.keys(given).length === 0) return store;
+  if (typeof given.name === 'string') given.name = given.name.trim();
   return deps.db.store.update({ where: { id: store.id }, data: given });
 }
 

@@ -1,0 +1,4 @@
+-- Customer search text carries LIKE's special characters as private-use characters
+-- (see escapeSearchText in src/domain/customers/customer.rules.ts).
+UPDATE "customers"
+SET "search_text" = replace(replace(replace("search_text", '\', char(57346)), '%', char(57344)), '_', char(57345));

@@ -1,0 +1,157 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/client.ts';
+import { loadMigrations } from '../src/db/migrations.ts';
+import { authenticateToken } from '../src/domain/stores/store.service.ts';
+import { createScratchDatabase, type ScratchDatabase, testProvider } from './helpers/database.ts';
+import { freePort, RunningProcess } from './helpers/process.ts';
+
+const LISTENING = /Stampline listening on (http:\/\/\S+) /;
+const running: RunningProcess[] = [];
+const scratches: ScratchDatabase[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((gateway) => gateway.stop('SIGKILL')));
+  await Promise.all(scratches.splice(0).map((scratch) => scratch.drop()));
+});
+
+async function scratchDatabase(): Promise<ScratchDatabase> {
+  const scratch = await createScratchDatabase({ migrate: false });
+  scratches.push(scratch);
+  return scratch;
+}
+
+/** `npm start`'s entry point on `databaseUrl`, listening on a free port; resolves once it listens. */
+async function startGateway(databaseUrl: string, env: Record<string, string> = {}) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    // SEED_DEMO is cleared so that only `env` decides it.
+    const gateway = new RunningProcess(['--import', 'tsx', 'src/main.ts'], {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      SEED_DEMO: undefined,
+      REDIS_URL: undefined,
+      ...env,
+    });
+    running.push(gateway);
+    try {
+      const [, url] = await gateway.waitForOutput(LISTENING);
+      expect(url).toBe(`http://127.0.0.1:${port}`);
+      return { gateway, url: url! };
+    } catch (error) {
+      // Another process on this machine may bind the free port before the gateway does.
+      if (attempt < 3 && gateway.stderr.includes('EADDRINUSE')) continue;
+      throw error;
+    }
+  }
+}
+
+async function stopCleanly(gateway: RunningProcess) {
+  expect(await gateway.stop('SIGTERM')).toEqual({ status: 0, signal: null });
+  expect(gateway.stdout).toContain('SIGTERM: finishing in-flight requests and stopping');
+}
+
+async function contents(databaseUrl: string) {
+  const { db, close } = await openDatabase(databaseUrl);
+  try {
+    const [stores, cards, rewards, customers, customerCards, ledger, migrations] = await Promise.all([
+      db.store.findMany(),
+      db.card.findMany(),
+      db.reward.findMany({ orderBy: { position: 'asc' } }),
+      db.customer.findMany(),
+      db.customerCard.findMany(),
+      db.ledgerEntry.findMany(),
+      db.$queryRawUnsafe<{ migration_name: string }[]>('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL'),
+    ]);
+    return { db, close, stores, cards, rewards, customers, customerCards, ledger, migrations: migrations.map((m) => m.migration_name).sort() };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function demoTokens(stdout: string): string[] {
+  return stdout.match(/sl_[A-Za-z0-9_-]+/g) ?? [];
+}
+
+describe.runIf(testProvider === 'sqlite')('npm start on an embedded database', () => {
+  it('migrates, seeds the demo store once, prints its token once, serves /healthz and stops on SIGTERM', async () => {
+    const scratch = await scratchDatabase();
+    const first = await startGateway(scratch.url);
+    expect(first.gateway.stdout).toMatch(/Seeded a demo store \(account_id \d+\)/);
+    const [token, ...others] = demoTokens(first.gateway.stdout);
+    expect(others).toEqual([]);
+
+    const health = await fetch(`${first.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', database: 'sqlite' });
+    await stopCleanly(first.gateway);
+
+    const seeded = await contents(scratch.url);
+    try {
+      expect(seeded.migrations).toEqual(loadMigrations('sqlite').migrationDirectories.map((d) => d.path).sort());
+      expect(seeded.stores).toHaveLength(1);
+      expect(await authenticateToken(seeded.db, token!)).toBe(seeded.stores[0]!.id);
+      expect(seeded.cards).toHaveLength(1);
+      expect(seeded.rewards.map((r) => r.name)).toEqual(['Free pastry', 'Free coffee']);
+      expect(seeded.customers).toHaveLength(1);
+      expect(seeded.customerCards).toHaveLength(1);
+      expect(seeded.customerCards[0]!.stampsCount).toBe(seeded.cards[0]!.initialStamps);
+      expect(seeded.ledger.map((e) => e.kind)).toEqual(['WELCOME']);
+    } finally {
+      await seeded.close();
+    }
+
+    const second = await startGateway(scratch.url);
+    expect(second.gateway.stdout).not.toMatch(/Seeded/);
+    expect(demoTokens(second.gateway.stdout)).toEqual([]);
+    expect((await fetch(`${second.url}/healthz`)).status).toBe(200);
+    await stopCleanly(second.gateway);
+    const after = await contents(scratch.url);
+    await after.close();
+    expect({ stores: after.stores.length, customers: after.customers.length }).toEqual({ stores: 1, customers: 1 });
+  });
+
+  it('does not seed when SEED_DEMO=false', async () => {
+    const scratch = await scratchDatabase();
+    const { gateway } = await startGateway(scratch.url, { SEED_DEMO: 'false' });
+    expect(gateway.stdout).not.toMatch(/Seeded/);
+    await stopCleanly(gateway);
+    const result = await contents(scratch.url);
+    await result.close();
+    expect(result.stores).toEqual([]);
+  });
+});
+
+describe.runIf(testProvider === 'postgresql')('npm start on PostgreSQL', () => {
+  it('migrates an empty database and seeds nothing unless asked', async () => {
+    const scratch = await scratchDatabase();
+    const { gateway, url } = await startGateway(scratch.url);
+    expect(gateway.stdout).not.toMatch(/Seeded/);
+    expect(demoTokens(gateway.stdout)).toEqual([]);
+    const health = await fetch(`${url}/healthz`);
+    expect(await health.json()).toEqual({ status: 'ok', database: 'postgresql' });
+    await stopCleanly(gateway);
+    const result = await contents(scratch.url);
+    await result.close();
+    expect(result.stores).toEqual([]);
+    expect(result.migrations).toEqual(loadMigrations('postgresql').migrationDirectories.map((d) => d.path).sort());
+  });
+
+  it('seeds the demo store once with SEED_DEMO=true', async () => {
+    const scratch = await scratchDatabase();
+    const first = await startGateway(scratch.url, { SEED_DEMO: 'true' });
+    expect(demoTokens(first.gateway.stdout)).toHaveLength(1);
+    await stopCleanly(first.gateway);
+    const second = await startGateway(scratch.url, { SEED_DEMO: 'true' });
+    expect(second.gateway.stdout).not.toMatch(/Seeded/);
+    await stopCleanly(second.gateway);
+    const result = await contents(scratch.url);
+    try {
+      expect(result.stores).toHaveLength(1);
+      expect(await authenticateToken(result.db, demoTokens(first.gateway.stdout)[0]!)).toBe(result.stores[0]!.id);
+    } finally {
+      await result.close();
+    }
+  });
+});
