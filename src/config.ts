@@ -1,3 +1,5 @@
+import { loadWalletConfig, type WalletConfig } from './wallet/config.ts';
+
 /** The gateway's settings, read once from the environment (see docs/configuration.md). */
 export interface Config {
   port: number;
@@ -7,6 +9,8 @@ export interface Config {
   publicUrl: string;
   /** Seed a demo store when the database is empty (embedded SQLite by default). */
   seedDemo: boolean;
+  /** Apple and Google Wallet credentials and the push outbox (see docs/wallet.md). */
+  wallet: WalletConfig;
 }
 
 export const DEFAULT_DATABASE_URL = 'file:./data/stampline.db';
@@ -25,5 +29,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: env.REDIS_URL || undefined,
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     seedDemo: (env.SEED_DEMO ?? seedDefault) === 'true',
+    wallet: loadWalletConfig(env),
   };
 }
