@@ -1,6 +1,6 @@
 import { PKPass } from 'passkit-generator';
 import type { PassSigner } from './certificates.ts';
-import { applePassImages } from './images.ts';
+import { applePassImages, iconPng } from './images.ts';
 import { type PassContent, type PassIdentity, toPassProps } from './pass-model.ts';
 
 export const PKPASS_MIME_TYPE = 'application/vnd.apple.pkpass';
@@ -35,7 +35,8 @@ export class ApplePassBuilder {
     const template = new PKPass({ 'pass.json': Buffer.from(JSON.stringify(passJson)) }, signer.certificates);
     const builder = new ApplePassBuilder(signer, template);
     try {
-      await builder.build(toPassProps(SELF_TEST_SOURCE, { ...builder.identity('https://self-test.invalid/wallet/apple') }));
+      const content = toPassProps(SELF_TEST_SOURCE, builder.identity('https://self-test.invalid/wallet/apple'));
+      await builder.build(content, { 'icon.png': iconPng(content.artwork, 29) });
     } catch (error) {
       throw new Error(`signing a test pass failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -46,7 +47,8 @@ export class ApplePassBuilder {
     return { passTypeIdentifier: this.signer.passTypeIdentifier, teamIdentifier: this.signer.teamIdentifier, webServiceURL };
   }
 
-  async build(content: PassContent): Promise<Buffer> {
+  /** A signed pass; `images` defaults to the full generated set. */
+  async build(content: PassContent, images: Record<string, Buffer> = applePassImages(content.artwork)): Promise<Buffer> {
     const pass = await PKPass.from(this.#template, content.props);
     const style = pass.types[0];
     if (!style) throw new Error('the pass template lost its storeCard style');
@@ -58,7 +60,7 @@ export class ApplePassBuilder {
     // One explicit barcode: given a bare string the library emits every format it knows.
     pass.setBarcodes(content.barcode);
     if (content.locations.length > 0) pass.setLocations(...content.locations);
-    for (const [name, png] of Object.entries(applePassImages(content.artwork))) pass.addBuffer(name, png);
+    for (const [name, png] of Object.entries(images)) pass.addBuffer(name, png);
     return pass.getAsBuffer();
   }
 }

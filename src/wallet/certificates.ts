@@ -1,4 +1,5 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes, X509Certificate } from 'node:crypto';
+import { promisify } from 'node:util';
 import forge from 'node-forge';
 import type { Db } from '../db/client.ts';
 import type { AppleSettings } from './config.ts';
@@ -69,7 +70,7 @@ async function loadDevelopmentSigner(settings: AppleSettings, db: Db): Promise<P
   const stored = await db.setting.findUnique({ where: { key: DEV_SIGNER_SETTING } });
   let signer = stored ? parseStoredSigner(stored.value) : undefined;
   if (!signer) {
-    const created = createDevelopmentSigner(settings.passTypeId ?? DEV_PASS_TYPE_ID, settings.teamId ?? DEV_TEAM_ID);
+    const created = await createDevelopmentSigner(settings.passTypeId ?? DEV_PASS_TYPE_ID, settings.teamId ?? DEV_TEAM_ID);
     const value = JSON.stringify(created);
     // Two gateways starting at once on one database must end up with the same signer.
     await db.setting.upsert({ where: { key: DEV_SIGNER_SETTING }, create: { key: DEV_SIGNER_SETTING, value }, update: {} });
@@ -108,9 +109,8 @@ function parseStoredSigner(value: string): PassSigner | undefined {
  * A stand-in for Apple's chain: a self-signed "WWDR" CA and a Pass Type ID certificate it issued, laid
  * out like Apple's (UID = pass type, OU = team) so the whole flow runs without an Apple account.
  */
-export function createDevelopmentSigner(passTypeIdentifier: string, teamIdentifier: string, now = new Date()): StoredSigner {
-  const caKeys = rsaKeyPair();
-  const signerKeys = rsaKeyPair();
+export async function createDevelopmentSigner(passTypeIdentifier: string, teamIdentifier: string, now = new Date()): Promise<StoredSigner> {
+  const [caKeys, signerKeys] = await Promise.all([rsaKeyPair(), rsaKeyPair()]);
   const ca = forge.pki.createCertificate();
   ca.publicKey = caKeys.publicKey;
   ca.serialNumber = serialNumber();
@@ -184,9 +184,11 @@ function checkKeyFitsCertificate(cert: X509Certificate, keyPem: string, passphra
   if (!fromKey.equals(fromCert)) throw new Error('APPLE_PASS_KEY is not the private key of APPLE_PASS_CERT');
 }
 
-function rsaKeyPair(): { publicKey: forge.pki.rsa.PublicKey; privateKey: forge.pki.rsa.PrivateKey; privatePem: string } {
-  // Node's native generator is far faster than forge's JavaScript one; forge only builds the certificates.
-  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const generateRsa = promisify(generateKeyPair);
+
+async function rsaKeyPair(): Promise<{ publicKey: forge.pki.rsa.PublicKey; privateKey: forge.pki.rsa.PrivateKey; privatePem: string }> {
+  // Node generates keys natively off the event loop; forge's JavaScript generator would block it for seconds.
+  const pair = await generateRsa('rsa', { modulusLength: 2048 });
   const privatePem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   return {
     publicKey: forge.pki.publicKeyFromPem(pair.publicKey.export({ type: 'spki', format: 'pem' }).toString()),

@@ -105,10 +105,15 @@ function drawPreset(raster: Raster, preset: string, background: Rgb): void {
   const tint = shade(background, luminance(background) > 0.5 ? -0.12 : 0.12);
   const period = Math.max(8, Math.round(raster.height / (4 + (hash % 4))));
   const diagonal = hash % 2 === 0;
+  const p = raster.pixels;
   for (let y = 0; y < raster.height; y++) {
     for (let x = 0; x < raster.width; x++) {
       const t = diagonal ? x + y : x;
-      if (Math.floor(t / period) % 2 === 0) raster.blend(x, y, tint, 1);
+      if (Math.floor(t / period) % 2 !== 0) continue;
+      const i = (y * raster.width + x) * 4;
+      p[i] = tint[0];
+      p[i + 1] = tint[1];
+      p[i + 2] = tint[2];
     }
   }
 }

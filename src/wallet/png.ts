@@ -18,8 +18,15 @@ export class Raster {
     this.pixels = new Uint8Array(width * height * 4);
   }
 
-  fill(color: Rgb, alpha = 1): void {
-    for (let y = 0; y < this.height; y++) for (let x = 0; x < this.width; x++) this.blend(x, y, color, alpha);
+  /** Paints every pixel opaque. */
+  fill(color: Rgb): void {
+    const p = this.pixels;
+    for (let i = 0; i < p.length; i += 4) {
+      p[i] = color[0];
+      p[i + 1] = color[1];
+      p[i + 2] = color[2];
+      p[i + 3] = 255;
+    }
   }
 
   /** Source-over blend of one pixel; coverage in 0–1 gives anti-aliased edges. */
@@ -48,7 +55,9 @@ export class Raster {
     const y1 = Math.min(this.height - 1, Math.ceil(cy + radius + 1));
     for (let y = y0; y <= y1; y++) {
       for (let x = x0; x <= x1; x++) {
-        const d = Math.hypot(x + 0.5 - cx, y + 0.5 - cy);
+        const dx = x + 0.5 - cx;
+        const dy = y + 0.5 - cy;
+        const d = Math.sqrt(dx * dx + dy * dy);
         let coverage = clamp01(radius - d + 0.5);
         if (inner > 0) coverage = Math.min(coverage, clamp01(d - inner + 0.5));
         this.blend(x, y, color, coverage * alpha);
@@ -112,7 +121,7 @@ export function encodePng(width: number, height: number, rgba: Uint8Array): Buff
   return Buffer.concat([
     PNG_SIGNATURE,
     chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IDAT', deflateSync(raw)),
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
