@@ -4,6 +4,8 @@ import { memberName, type PassSource, rewardOutlook, stampProgress } from './pas
 /**
  * The pure mapping from a customer card to Google Wallet's loyalty class (one per card template) and
  * loyalty object (one per customer card). Google fetches images itself, so they are gateway URLs.
+ * Both travel inside the save link's JWT, which Google asks to keep within 1800 characters, so only
+ * fields that show something are set.
  */
 
 export interface GoogleIds {
@@ -22,26 +24,25 @@ export interface LoyaltyClass {
   reviewStatus: 'UNDER_REVIEW';
 }
 
-export interface LoyaltyObjectPatch {
-  loyaltyPoints: { label: string; balance: { string: string } };
-  secondaryLoyaltyPoints: { label: string; balance: { string: string } };
-  hexBackgroundColor: string;
-  heroImage: GoogleImage;
-  notifyPreference?: 'notifyOnUpdate';
-}
-
-export interface LoyaltyObject extends LoyaltyObjectPatch {
+export interface LoyaltyObject {
   id: string;
   classId: string;
   state: 'ACTIVE';
-  accountId: string;
   accountName: string;
-  barcode: { type: 'QR_CODE'; value: string; alternateText: string };
+  barcode: { type: 'QR_CODE'; value: string };
+  loyaltyPoints: { label: string; balance: { string: string } };
+  secondaryLoyaltyPoints: { label: string; balance: { string: string } };
+  heroImage: GoogleImage;
 }
+
+export type LoyaltyObjectPatch = Pick<LoyaltyObject, 'loyaltyPoints' | 'secondaryLoyaltyPoints' | 'heroImage'> & {
+  /** The class carries the colour at first; a patch brings later card colour changes along. */
+  hexBackgroundColor: string;
+  notifyPreference?: 'notifyOnUpdate';
+};
 
 interface GoogleImage {
   sourceUri: { uri: string };
-  contentDescription: { defaultValue: { language: string; value: string } };
 }
 
 type GoogleSource = PassSource & { card: PassSource['card'] & { id: number } };
@@ -67,7 +68,7 @@ export function toLoyaltyClass(source: GoogleSource, ids: GoogleIds): LoyaltyCla
     id: googleClassId(ids, source.card.id),
     issuerName: storeName,
     programName: source.card.name,
-    programLogo: image(googleImageUrls(ids.publicUrl, source).logo, storeName),
+    programLogo: image(googleImageUrls(ids.publicUrl, source).logo),
     hexBackgroundColor: source.card.cardColor,
     reviewStatus: 'UNDER_REVIEW',
   };
@@ -75,14 +76,16 @@ export function toLoyaltyClass(source: GoogleSource, ids: GoogleIds): LoyaltyCla
 
 export function toLoyaltyObject(source: GoogleSource, ids: GoogleIds): LoyaltyObject {
   const uuid = source.customerCard.uuid;
+  const { loyaltyPoints, secondaryLoyaltyPoints, heroImage } = toLoyaltyObjectPatch(source, ids, false);
   return {
     id: googleObjectId(ids, uuid),
     classId: googleClassId(ids, source.card.id),
     state: 'ACTIVE',
-    accountId: uuid,
     accountName: memberName(source.customer) || displayStoreName(source.store),
-    barcode: { type: 'QR_CODE', value: uuid, alternateText: uuid },
-    ...toLoyaltyObjectPatch(source, ids, false),
+    barcode: { type: 'QR_CODE', value: uuid },
+    loyaltyPoints,
+    secondaryLoyaltyPoints,
+    heroImage,
   };
 }
 
@@ -93,14 +96,14 @@ export function toLoyaltyObjectPatch(source: PassSource, ids: Pick<GoogleIds, 'p
   return {
     loyaltyPoints: { label: 'Stamps', balance: { string: stampProgress(customerCard.stampsCount, card.stampsRequired) } },
     secondaryLoyaltyPoints: { label: sentenceCase(outlook.label), balance: { string: outlook.value } },
+    heroImage: image(googleImageUrls(ids.publicUrl, source).hero),
     hexBackgroundColor: card.cardColor,
-    heroImage: image(googleImageUrls(ids.publicUrl, source).hero, `${customerCard.stampsCount} of ${card.stampsRequired} stamps`),
     ...(notify ? { notifyPreference: 'notifyOnUpdate' as const } : {}),
   };
 }
 
-function image(uri: string, description: string): GoogleImage {
-  return { sourceUri: { uri }, contentDescription: { defaultValue: { language: 'en-US', value: description } } };
+function image(uri: string): GoogleImage {
+  return { sourceUri: { uri } };
 }
 
 function sentenceCase(label: string): string {

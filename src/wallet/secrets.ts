@@ -2,12 +2,14 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
 /**
- * A secret given through the environment either inline (PEM or JSON text; `\n` escapes are accepted
- * because many hosts cannot hold multi-line variables) or as a path to a file holding it.
+ * A secret given through the environment either inline (PEM or JSON text) or as a path to a file
+ * holding it. Inline PEM may use `\n` escapes because many hosts cannot hold multi-line variables;
+ * JSON is left alone, its own `\n` escapes are part of its strings.
  */
 export async function readSecret(value: string, variable: string): Promise<Buffer> {
   const inline = value.trimStart();
-  if (inline.startsWith('-----BEGIN') || inline.startsWith('{')) return Buffer.from(inline.replace(/\\n/g, '\n'));
+  if (inline.startsWith('-----BEGIN')) return Buffer.from(inline.replace(/\\n/g, '\n'));
+  if (inline.startsWith('{')) return Buffer.from(inline);
   try {
     return await readFile(value);
   } catch (error) {

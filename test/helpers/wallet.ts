@@ -1,13 +1,16 @@
 import type { Actor, Deps } from '../../src/domain/context.ts';
 import { seedCard, seedCustomerCard } from './factories.ts';
 
-/** Polls until `check` stops throwing (or returns true), for work the outbox does after commit. */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, intervalMs = 25): Promise<T> {
+/**
+ * Polls until `check` neither throws nor returns false, for work the outbox does after commit, and
+ * returns what it returned.
+ */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, intervalMs = 25): Promise<Exclude<T, false>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       const result = await check();
-      if (result !== false) return result;
+      if (result !== false) return result as Exclude<T, false>;
       if (Date.now() > deadline) throw new Error('condition still false');
     } catch (error) {
       if (Date.now() > deadline) throw error;
