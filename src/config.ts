@@ -1,3 +1,5 @@
+import { loadWalletConfig, type WalletConfig } from './wallet/config.ts';
+
 /** The gateway's settings, read once from the environment (see docs/configuration.md). */
 export interface Config {
   port: number;
@@ -9,6 +11,8 @@ export interface Config {
   seedDemo: boolean;
   /** REST requests each API token may make per window (in-memory, per process). */
   rateLimit: { limit: number; windowSeconds: number };
+  /** Apple and Google Wallet credentials and the push outbox (see docs/wallet.md). */
+  wallet: WalletConfig;
 }
 
 export const DEFAULT_DATABASE_URL = 'file:./data/stampline.db';
@@ -28,6 +32,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     seedDemo: (env.SEED_DEMO ?? seedDefault) === 'true',
     rateLimit: { limit: positiveInteger(env, 'RATE_LIMIT_PER_MINUTE', 600), windowSeconds: 60 },
+    wallet: loadWalletConfig(env),
   };
 }
 

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { Runtime } from './runtime.ts';
+import { Wallet } from './wallet/wallet.ts';
 
 export interface RunningServer {
   url: string;
@@ -12,6 +13,8 @@ export interface RunningServer {
 /** Serves the gateway over HTTP on the runtime's host and port (0 picks a free one). */
 export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const app = createApp(runtime);
+  // Wallet credentials load (or the development signer is created) before the first request.
+  await Wallet.of(runtime).ready;
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: runtime.config.port, hostname: runtime.config.host }, () => resolve(s));
   });

@@ -280,15 +280,16 @@ describe('error fields', () => {
     const { customerCard } = await seedCustomerCard(deps(), actor, card.id);
     await addStamps(deps(), actor, { customerCardId: customerCard.id, stamps: 2 });
     const ref = { customerCardId: customerCard.id };
-    const refusals: [Promise<unknown>, string, Record<string, string[]>][] = [
-      [addStamps(deps(), actor, { ...ref, stamps: 6 }), ErrorCode.INVALID, { stamps: ['must be an integer from 1 to 5'] }],
-      [redeemReward(deps(), actor, { ...ref, rewardId: rewards[0]!.id }), ErrorCode.NOT_ENOUGH_STAMPS, { rewardId: ['needs 5 stamps, more than the card holds'] }],
-      [redeemReward(deps(), actor, { ...ref, rewardId: rewards[1]!.id }), ErrorCode.REWARD_INACTIVE, { rewardId: ['is inactive'] }],
-      [redeemReward(deps(), actor, { ...ref, rewardId: other.rewards[0]!.id }), ErrorCode.REWARD_NOT_ON_CARD, { rewardId: ['belongs to another card'] }],
-      [addStamps(deps(), actor, { ...ref, stamps: 1, idempotencyKey: '' }), ErrorCode.INVALID, { idempotencyKey: ['must be 1 to 255 characters'] }],
+    // Thunks: a refusal created before its turn would reject unobserved.
+    const refusals: [() => Promise<unknown>, string, Record<string, string[]>][] = [
+      [() => addStamps(deps(), actor, { ...ref, stamps: 6 }), ErrorCode.INVALID, { stamps: ['must be an integer from 1 to 5'] }],
+      [() => redeemReward(deps(), actor, { ...ref, rewardId: rewards[0]!.id }), ErrorCode.NOT_ENOUGH_STAMPS, { rewardId: ['needs 5 stamps, more than the card holds'] }],
+      [() => redeemReward(deps(), actor, { ...ref, rewardId: rewards[1]!.id }), ErrorCode.REWARD_INACTIVE, { rewardId: ['is inactive'] }],
+      [() => redeemReward(deps(), actor, { ...ref, rewardId: other.rewards[0]!.id }), ErrorCode.REWARD_NOT_ON_CARD, { rewardId: ['belongs to another card'] }],
+      [() => addStamps(deps(), actor, { ...ref, stamps: 1, idempotencyKey: '' }), ErrorCode.INVALID, { idempotencyKey: ['must be 1 to 255 characters'] }],
     ];
-    for (const [promise, code, fields] of refusals) {
-      const error = await promise.then(() => undefined, (e: unknown) => e);
+    for (const [refuse, code, fields] of refusals) {
+      const error = await refuse().then(() => undefined, (e: unknown) => e);
       expect(error).toBeInstanceOf(DomainError);
       expect({ code: (error as DomainError).code, fields: (error as DomainError).fields }).toEqual({ code, fields });
     }

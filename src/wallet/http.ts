@@ -1,0 +1,31 @@
+import type { Context, Handler } from 'hono';
+
+/** Small response helpers shared by the wallet routes. Errors are `{"error": "<summary>"}`. */
+
+export function jsonError(c: Context, status: 400 | 401 | 404 | 500 | 503, error: string): Response {
+  return c.json({ error }, status, { 'cache-control': 'no-store' });
+}
+
+/**
+ * Wraps a handler so a fault (the database gone, a signing failure) is logged and answered as a 500
+ * without leaking details; bad input is answered by the handlers themselves with 4xx.
+ */
+export function guarded(handler: (c: Context) => Promise<Response>): Handler {
+  return async (c) => {
+    try {
+      return await handler(c);
+    } catch (error) {
+      console.error(`wallet: ${c.req.method} ${new URL(c.req.url).pathname} failed`, error);
+      return jsonError(c, 500, 'Internal error');
+    }
+  };
+}
+
+/** The request's JSON body, or undefined when it is missing or malformed. */
+export async function jsonBody(c: Context): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,199 @@
+import { availableRewards } from '../domain/customer-cards/progress.rules.ts';
+import { displayStoreName } from '../domain/stores/store.service.ts';
+
+/**
+ * The pure mapping from a customer card to what its wallet pass shows. No certificates, no IO: the
+ * Apple builder and the Google object both start from here, and tests check it without either.
+ */
+
+export interface PassSource {
+  customerCard: { uuid: string; passToken: string; stampsCount: number };
+  card: {
+    name: string;
+    cardColor: string;
+    textColor: string;
+    stampColor: string;
+    stampsRequired: number;
+    stripType: string;
+    stripColor: string | null;
+    stripPreset: string | null;
+    headerText: string | null;
+  };
+  rewards: ReadonlyArray<{ id: number; name: string; stampsRequired: number; active: boolean; position: number }>;
+  store: { name: string; storeName: string | null };
+  customer: { firstName: string; lastName: string | null };
+  locations?: ReadonlyArray<{ name: string; latitude: number | null; longitude: number | null }>;
+}
+
+export interface PassIdentity {
+  passTypeIdentifier: string;
+  teamIdentifier: string;
+  /** `$PUBLIC_URL/wallet/apple`; devices append `/v1/...`. */
+  webServiceURL: string;
+}
+
+export interface PassField {
+  key: string;
+  label: string;
+  value: string;
+  changeMessage?: string;
+}
+
+export interface PassContent {
+  props: {
+    serialNumber: string;
+    description: string;
+    organizationName: string;
+    passTypeIdentifier: string;
+    teamIdentifier: string;
+    webServiceURL?: string;
+    authenticationToken?: string;
+    backgroundColor: string;
+    foregroundColor: string;
+    labelColor: string;
+    logoText: string;
+    sharingProhibited: boolean;
+  };
+  headerFields: PassField[];
+  primaryFields: PassField[];
+  secondaryFields: PassField[];
+  auxiliaryFields: PassField[];
+  backFields: PassField[];
+  barcode: { message: string; format: 'PKBarcodeFormatQR'; messageEncoding: 'iso-8859-1'; altText: string };
+  locations: Array<{ latitude: number; longitude: number; relevantText: string }>;
+  artwork: PassArtwork;
+}
+
+/** What the generated images depend on, and nothing else, so equal artwork can share cached PNGs. */
+export interface PassArtwork {
+  cardColor: string;
+  stampColor: string;
+  /** Background of the strip: the strip colour, a preset pattern, or the card colour. */
+  strip: { kind: 'color'; color: string } | { kind: 'preset'; preset: string; color: string };
+  stamps: { filled: number; total: number };
+}
+
+export interface RewardOutlook {
+  label: string;
+  value: string;
+}
+
+// Apple caps relevant locations per pass at ten.
+const MAX_LOCATIONS = 10;
+// passkit-generator (and Apple) refuse shorter authentication tokens.
+const MIN_TOKEN_LENGTH = 16;
+
+export function toPassProps(source: PassSource, identity: PassIdentity): PassContent {
+  const { customerCard, card, store } = source;
+  const storeName = displayStoreName(store);
+  const progress = stampProgress(customerCard.stampsCount, card.stampsRequired);
+  const outlook = rewardOutlook(customerCard.stampsCount, card.stampsRequired, source.rewards);
+  const member = memberName(source.customer);
+  const webService =
+    customerCard.passToken.length >= MIN_TOKEN_LENGTH
+      ? { webServiceURL: identity.webServiceURL, authenticationToken: customerCard.passToken }
+      : {};
+  return {
+    props: {
+      serialNumber: customerCard.uuid,
+      description: `${storeName}: ${card.name}`,
+      organizationName: storeName,
+      passTypeIdentifier: identity.passTypeIdentifier,
+      teamIdentifier: identity.teamIdentifier,
+      ...webService,
+      backgroundColor: toRgb(card.cardColor),
+      foregroundColor: toRgb(card.textColor),
+      labelColor: toRgb(card.textColor),
+      logoText: storeName,
+      sharingProhibited: true,
+    },
+    headerFields: [{ key: 'stamps', label: 'STAMPS', value: progress, changeMessage: 'Stamps: %@' }],
+    primaryFields: [],
+    secondaryFields: [
+      { key: 'reward', label: outlook.label, value: outlook.value },
+      ...(member ? [{ key: 'member', label: 'MEMBER', value: member }] : []),
+    ],
+    auxiliaryFields: [],
+    backFields: backFields(source, storeName),
+    barcode: { message: customerCard.uuid, format: 'PKBarcodeFormatQR', messageEncoding: 'iso-8859-1', altText: customerCard.uuid },
+    locations: (source.locations ?? [])
+      .filter((l): l is { name: string; latitude: number; longitude: number } => l.latitude !== null && l.longitude !== null)
+      .slice(0, MAX_LOCATIONS)
+      .map((l) => ({ latitude: l.latitude, longitude: l.longitude, relevantText: `${storeName} (${l.name}) is nearby` })),
+    artwork: passArtwork(source),
+  };
+}
+
+export function passArtwork(source: Pick<PassSource, 'card' | 'customerCard'>): PassArtwork {
+  const { card } = source;
+  const background = card.stripType === 'color' && card.stripColor ? card.stripColor : card.cardColor;
+  // `image` strips have no upload in the reference API, so they fall back to the card colour.
+  const strip: PassArtwork['strip'] =
+    card.stripType === 'preset' && card.stripPreset
+      ? { kind: 'preset', preset: card.stripPreset, color: card.cardColor }
+      : { kind: 'color', color: background };
+  return {
+    cardColor: card.cardColor,
+    stampColor: card.stampColor,
+    strip,
+    stamps: { filled: Math.min(source.customerCard.stampsCount, card.stampsRequired), total: card.stampsRequired },
+  };
+}
+
+/** "4 / 8": the balance against the card's requirement; stamps beyond it are kept and shown. */
+export function stampProgress(stampsCount: number, stampsRequired: number): string {
+  return `${stampsCount} / ${stampsRequired}`;
+}
+
+/**
+ * The reward line: the first reward the balance already covers, else the cheapest one still ahead
+ * with the stamps it needs, else (no active rewards) the stamps left on the card.
+ */
+export function rewardOutlook(
+  stampsCount: number,
+  stampsRequired: number,
+  rewards: PassSource['rewards'],
+): RewardOutlook {
+  const ready = availableRewards(stampsCount, rewards);
+  if (ready[0]) return { label: 'REWARD READY', value: ready[0].name };
+  const ahead = rewards
+    .filter((r) => r.active && r.stampsRequired > stampsCount)
+    .sort((a, b) => a.stampsRequired - b.stampsRequired || a.position - b.position || a.id - b.id);
+  if (ahead[0]) {
+    const missing = ahead[0].stampsRequired - stampsCount;
+    return { label: 'NEXT REWARD', value: `${ahead[0].name} in ${missing} ${missing === 1 ? 'stamp' : 'stamps'}` };
+  }
+  const left = Math.max(0, stampsRequired - stampsCount);
+  return left === 0
+    ? { label: 'CARD', value: 'Complete' }
+    : { label: 'TO GO', value: `${left} ${left === 1 ? 'stamp' : 'stamps'}` };
+}
+
+export function memberName(customer: PassSource['customer']): string {
+  return [customer.firstName, customer.lastName].filter((part) => part && part.trim()).join(' ').trim();
+}
+
+/** Apple's classic `rgb(r, g, b)` form, which every iOS version reads; `#RRGGBB` input. */
+export function toRgb(hex: string): string {
+  const match = /^#?([0-9a-f]{6})$/i.exec(hex);
+  const n = match ? Number.parseInt(match[1]!, 16) : 0;
+  return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
+}
+
+function backFields(source: PassSource, storeName: string): PassField[] {
+  const active = source.rewards
+    .filter((r) => r.active)
+    .sort((a, b) => a.position - b.position || a.stampsRequired - b.stampsRequired || a.id - b.id);
+  const fields: PassField[] = [{ key: 'card', label: 'CARD', value: source.card.name }];
+  if (source.card.headerText) fields.push({ key: 'about', label: 'ABOUT', value: source.card.headerText });
+  if (active.length > 0) {
+    fields.push({
+      key: 'rewards',
+      label: 'REWARDS',
+      value: active.map((r) => `${r.name}: ${r.stampsRequired} ${r.stampsRequired === 1 ? 'stamp' : 'stamps'}`).join('\n'),
+    });
+  }
+  fields.push({ key: 'store', label: 'STORE', value: storeName });
+  fields.push({ key: 'number', label: 'CARD NUMBER', value: source.customerCard.uuid });
+  return fields;
+}

@@ -1,0 +1,85 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addStamps } from '../../src/domain/customer-cards/customer-card.service.ts';
+import { PKPASS_MIME_TYPE } from '../../src/wallet/apple-pass.ts';
+import { checkSignature, inspectPng, manifestProblems, passField, readPkpass } from '../helpers/pkpass.ts';
+import { newStore } from '../helpers/runtime.ts';
+import { useServer } from '../helpers/server.ts';
+import { seedPassCard } from '../helpers/wallet.ts';
+import { applePassEnv, type TestPki, testPki } from '../helpers/wallet-pki.ts';
+
+// Filled before the server starts: the certificates are made at test time.
+const env: Record<string, string> = { PUBLIC_URL: 'https://stamps.example.test' };
+let pki: TestPki;
+beforeAll(async () => {
+  pki = await testPki();
+  Object.assign(env, applePassEnv(pki));
+});
+const t = useServer(env);
+
+async function downloadPass(uuid: string) {
+  const response = await fetch(`${t.url}/wallet/apple/${uuid}.pkpass`);
+  expect(response.status).toBe(200);
+  return { response, pkpass: readPkpass(new Uint8Array(await response.arrayBuffer())) };
+}
+
+describe('apple_wallet_url', () => {
+  it('serves a signed store card whose manifest and PKCS#7 signature verify', async () => {
+    const { actor } = await newStore(t.runtime);
+    const { customerCard } = await seedPassCard(t.runtime.deps, actor, { stripType: 'color', stripColor: '#222222' });
+    const { response, pkpass } = await downloadPass(customerCard.uuid);
+
+    expect(response.headers.get('content-type')).toBe(PKPASS_MIME_TYPE);
+    expect(Date.parse(response.headers.get('last-modified') ?? '')).not.toBeNaN();
+    expect(manifestProblems(pkpass)).toEqual([]);
+    expect(checkSignature(pkpass, pki.wwdrCert)).toMatchObject({
+      detached: true,
+      signingTime: true,
+      digestMatches: true,
+      signatureValid: true,
+      chainValid: true,
+    });
+    for (const name of ['icon.png', 'icon@2x.png', 'icon@3x.png', 'logo.png', 'logo@2x.png', 'strip.png', 'strip@2x.png', 'strip@3x.png']) {
+      expect(Object.keys(pkpass.files)).toContain(name);
+    }
+    expect(inspectPng(pkpass.files['icon@2x.png']!)).toMatchObject({ width: 58, height: 58 });
+    expect(inspectPng(pkpass.files['strip@2x.png']!)).toMatchObject({ width: 750, height: 246, pixelBytes: (750 * 4 + 1) * 246 });
+  });
+
+  it('fills pass.json from the card, the store and the configured certificate', async () => {
+    const { actor } = await newStore(t.runtime);
+    const { customerCard } = await seedPassCard(t.runtime.deps, actor, { initialStamps: 4 });
+    const { pass } = (await downloadPass(customerCard.uuid)).pkpass;
+
+    expect(pass).toMatchObject({
+      serialNumber: customerCard.uuid,
+      authenticationToken: customerCard.passToken,
+      webServiceURL: 'https://stamps.example.test/wallet/apple',
+      passTypeIdentifier: pki.passTypeId,
+      teamIdentifier: pki.teamId,
+      backgroundColor: 'rgb(107, 66, 38)',
+    });
+    expect(pass.organizationName).toMatch(/^Test store \d+$/);
+    expect(passField(pass, 'stamps')).toMatchObject({ value: '4 / 8', changeMessage: expect.stringContaining('%@') });
+    expect(passField(pass, 'reward')).toMatchObject({ label: 'NEXT REWARD', value: 'Free coffee in 4 stamps' });
+    expect(pass.barcodes).toEqual([expect.objectContaining({ message: customerCard.uuid, format: 'PKBarcodeFormatQR' })]);
+  });
+
+  it('shows the new count on the next download after a stamp', async () => {
+    const { actor } = await newStore(t.runtime);
+    const { customerCard } = await seedPassCard(t.runtime.deps, actor);
+    expect(passField((await downloadPass(customerCard.uuid)).pkpass.pass, 'stamps')?.value).toBe('0 / 8');
+    await addStamps(t.runtime.deps, actor, { customerCardId: customerCard.id, stamps: 3, skipNotifications: true });
+    expect(passField((await downloadPass(customerCard.uuid)).pkpass.pass, 'stamps')?.value).toBe('3 / 8');
+  });
+
+  it.each([
+    ['an unknown uuid', '00000000-0000-4000-8000-000000000000.pkpass'],
+    ['something that is no uuid', 'not-a-uuid.pkpass'],
+    ['a uuid without .pkpass', '00000000-0000-4000-8000-000000000000'],
+    ['hostile text', "x'%20OR%201=1.pkpass"],
+  ])('answers 404 JSON for %s', async (_what, path) => {
+    const response = await fetch(`${t.url}/wallet/apple/${path}`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: 'Pass not found' });
+  });
+});

@@ -1,0 +1,164 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type OutboxHandler, OutboxWorker, type OutboxWorkerOptions, RetryLater } from '../../src/wallet/outbox-worker.ts';
+import { useRuntime } from '../helpers/runtime.ts';
+import { eventually, sleep } from '../helpers/wallet.ts';
+
+// No server here, so no wallet worker: every worker below is the test's own, on topics of its own.
+const t = useRuntime();
+const workers: OutboxWorker[] = [];
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((w) => w.stop()));
+});
+
+let topicCounter = 0;
+const newTopic = () => `test.topic${++topicCounter}`;
+
+function worker(handlers: Record<string, OutboxHandler>, options: Partial<OutboxWorkerOptions> = {}): OutboxWorker {
+  const created = new OutboxWorker({ db: t.runtime.deps.db, handlers, pollMs: 20, backoffBaseMs: 20, log: () => {}, ...options });
+  workers.push(created);
+  return created;
+}
+
+async function enqueue(topic: string, payload: Record<string, number | string> = {}) {
+  return t.runtime.deps.db.outboxMessage.create({ data: { topic, payload } });
+}
+
+const message = (id: number) => t.runtime.deps.db.outboxMessage.findUniqueOrThrow({ where: { id } });
+
+describe('the outbox worker', () => {
+  it('handles a message once and marks it done', async () => {
+    const topic = newTopic();
+    const seen: unknown[] = [];
+    const w = worker({ [topic]: async (payload) => void seen.push(payload) });
+    const { id } = await enqueue(topic, { n: 1 });
+    w.start();
+    await eventually(async () => (await message(id)).doneAt !== null);
+    await sleep(100);
+    expect(seen).toEqual([{ n: 1 }]);
+    expect(await message(id)).toMatchObject({ attempts: 1, lastError: null });
+  });
+
+  it('retries failures with growing delays and marks the message done only after success', async () => {
+    const topic = newTopic();
+    const attempts: number[] = [];
+    const w = worker({
+      [topic]: async (_payload, { attempts: attempt }) => {
+        attempts.push(Date.now());
+        if (attempt < 4) throw new Error(`boom ${attempt}`);
+      },
+    });
+    const { id } = await enqueue(topic);
+    w.start();
+    const done = await eventually(async () => {
+      const row = await message(id);
+      return row.doneAt ? row : false;
+    });
+    expect(done).toMatchObject({ attempts: 4, lastError: null });
+    const gaps = attempts.slice(1).map((at, i) => at - attempts[i]!);
+    // 20 ms base doubling, ±20% jitter: ~20, ~40, ~80.
+    expect(gaps[2]!).toBeGreaterThan(gaps[0]!);
+  });
+
+  it('keeps the error of the last failed attempt while the message waits', async () => {
+    const topic = newTopic();
+    const w = worker({ [topic]: async () => Promise.reject(new RetryLater('remote down', 60_000)) });
+    const { id } = await enqueue(topic);
+    await w.runOnce();
+    const row = await message(id);
+    expect(row).toMatchObject({ attempts: 1, doneAt: null, lastError: 'remote down' });
+    expect(row.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 50_000);
+    expect(await w.runOnce()).toBe(0);
+  });
+
+  it('writes follow-up messages in the transaction that finishes the first and handles them at once', async () => {
+    const [parent, child] = [newTopic(), newTopic()];
+    const children: unknown[] = [];
+    const w = worker({
+      [parent]: async () => ({ enqueue: [1, 2].map((n) => ({ topic: child, payload: { n } })) }),
+      [child]: async (payload) => void children.push(payload),
+    });
+    await enqueue(parent);
+    expect(await w.runOnce()).toBe(3);
+    // Due messages are handled concurrently, so their order is not part of the contract.
+    expect(children).toHaveLength(2);
+    expect(children).toEqual(expect.arrayContaining([{ n: 1 }, { n: 2 }]));
+  });
+
+  it('records a note for a message finished without its work', async () => {
+    const topic = newTopic();
+    const w = worker({ [topic]: async () => ({ note: 'nothing to do' }) });
+    const { id } = await enqueue(topic);
+    await w.runOnce();
+    expect(await message(id)).toMatchObject({ lastError: 'nothing to do', doneAt: expect.any(Date) });
+  });
+
+  it('takes over a message whose worker died mid-way once its lease runs out', async () => {
+    const topic = newTopic();
+    const { id } = await enqueue(topic);
+    // A worker claimed it (attempt 1, hidden for the lease) and then the process died.
+    await t.runtime.deps.db.outboxMessage.update({ where: { id }, data: { attempts: 1, nextAttemptAt: new Date(Date.now() + 300) } });
+    const seen: number[] = [];
+    const w = worker({ [topic]: async (_p, { attempts }) => void seen.push(attempts) });
+    expect(await w.runOnce()).toBe(0);
+    await sleep(350);
+    expect(await w.runOnce()).toBe(1);
+    expect(seen).toEqual([2]);
+    expect((await message(id)).doneAt).not.toBeNull();
+  });
+
+  it('lets two workers share the table without handling a message twice', async () => {
+    const topic = newTopic();
+    const handled: number[] = [];
+    const handler: OutboxHandler = async (payload) => {
+      await sleep(5);
+      handled.push((payload as { n: number }).n);
+    };
+    const a = worker({ [topic]: handler }, { batchSize: 3 });
+    const b = worker({ [topic]: handler }, { batchSize: 3 });
+    for (let n = 0; n < 20; n++) await enqueue(topic, { n });
+    await Promise.all([a.runOnce(), b.runOnce(), a.runOnce(), b.runOnce()]);
+    await a.runOnce();
+    expect(handled.sort((x, y) => x - y)).toEqual([...Array(20).keys()]);
+  });
+
+  it('wakes at once instead of waiting for the next poll', async () => {
+    const topic = newTopic();
+    const w = worker({ [topic]: async () => {} }, { pollMs: 60_000 });
+    w.start();
+    await sleep(50);
+    const { id } = await enqueue(topic);
+    w.wake();
+    await eventually(async () => (await message(id)).doneAt !== null, 2000);
+  });
+
+  it('finishes due work when stopped, then handles nothing more', async () => {
+    const topic = newTopic();
+    const seen: number[] = [];
+    const w = worker({ [topic]: async (payload) => void seen.push((payload as { n: number }).n) }, { pollMs: 60_000 });
+    w.start();
+    await sleep(50);
+    for (let n = 0; n < 5; n++) await enqueue(topic, { n });
+    await w.stop();
+    expect(seen).toHaveLength(5);
+    await enqueue(topic, { n: 99 });
+    await sleep(100);
+    expect(seen).toHaveLength(5);
+  });
+
+  it('leaves topics it has no handler for alone', async () => {
+    const mine = newTopic();
+    const { id } = await enqueue(newTopic());
+    const w = worker({ [mine]: async () => {} });
+    await w.runOnce();
+    expect(await message(id)).toMatchObject({ attempts: 0, doneAt: null });
+  });
+
+  it('backs off exponentially up to the cap and honours a longer server delay', () => {
+    const w = new OutboxWorker({ db: t.runtime.deps.db, handlers: {}, pollMs: 1000, backoffBaseMs: 1000, backoffMaxMs: 60_000 });
+    expect(w.backoff(1)).toBeGreaterThanOrEqual(800);
+    expect(w.backoff(1)).toBeLessThanOrEqual(1200);
+    expect(w.backoff(4)).toBeGreaterThanOrEqual(6400);
+    expect(w.backoff(40)).toBeLessThanOrEqual(72_000);
+    expect(w.backoff(1, 30_000)).toBe(30_000);
+  });
+});
