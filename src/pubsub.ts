@@ -18,7 +18,18 @@ export interface LivePubSub {
   pubsub: StampPubSub;
   /** 'memory' in one process; 'redis' when REDIS_URL spreads events over several gateways. */
   transport: 'memory' | 'redis';
+  /**
+   * Resolves once this process receives the events of a store it has subscribed to (Redis has
+   * confirmed the SUBSCRIBE); at once in memory, and at once while Redis is unreachable (the
+   * subscription then starts when it returns).
+   */
+  listening(storeId: number): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The yoga pub/sub topic name of a store's stamp events (`routingKey:id`). */
+function stampTopic(storeId: number): string {
+  return `stamps:${storeId}`;
 }
 
 /**
@@ -27,8 +38,9 @@ export interface LivePubSub {
  * when Redis returns (see docs/subscriptions.md for what they miss meanwhile).
  */
 export async function createLivePubSub(runtime: Runtime): Promise<LivePubSub> {
-  const redisUrl = runtime.config.redisUrl;
+  const { redisUrl, redisPrefix } = runtime.config;
   let pubsub: StampPubSub;
+  let listening: (storeId: number) => Promise<void> = async () => {};
   let closeRedis = async () => {};
   if (!redisUrl) {
     pubsub = createPubSub<Topics>();
@@ -45,16 +57,40 @@ export async function createLivePubSub(runtime: Runtime): Promise<LivePubSub> {
     publisher.on('error', report);
     subscriber.on('error', report);
     subscriber.on('ready', () => (warned = false));
+    // The event target names channels after yoga's topics; the prefix keeps deployments apart, and
+    // the SUBSCRIBE replies are kept so that a new subscription can wait until it is live.
+    const confirmed = new Map<string, Promise<unknown>>();
     const publishClient = {
-      publish: (channel: string, message: string) =>
-        publisher.publish(channel, message).catch((error: Error) => {
+      publish: (topic: string, message: string) =>
+        publisher.publish(redisPrefix + topic, message).catch((error: Error) => {
           report(error);
           return 0;
         }),
     };
+    const subscribeClient = {
+      on: (_event: 'message', listener: (topic: string, message: string) => void) =>
+        subscriber.on('message', (channel: string, message: string) => {
+          if (channel.startsWith(redisPrefix)) listener(channel.slice(redisPrefix.length), message);
+        }),
+      subscribe: (topic: string) => {
+        const reply = subscriber.subscribe(redisPrefix + topic).catch(report);
+        confirmed.set(topic, reply);
+        return reply;
+      },
+      unsubscribe: (topic: string) => {
+        confirmed.delete(topic);
+        return subscriber.unsubscribe(redisPrefix + topic).catch(report);
+      },
+    };
     pubsub = createPubSub<Topics>({
-      eventTarget: createRedisEventTarget({ publishClient: publishClient as unknown as typeof publisher, subscribeClient: subscriber }),
+      eventTarget: createRedisEventTarget({
+        publishClient: publishClient as unknown as typeof publisher,
+        subscribeClient: subscribeClient as unknown as typeof subscriber,
+      }),
     });
+    listening = async (storeId) => {
+      if (subscriber.status === 'ready') await confirmed.get(stampTopic(storeId));
+    };
     closeRedis = async () => {
       publisher.disconnect();
       subscriber.disconnect();
@@ -66,6 +102,7 @@ export async function createLivePubSub(runtime: Runtime): Promise<LivePubSub> {
   return {
     pubsub,
     transport: redisUrl ? 'redis' : 'memory',
+    listening,
     close: async () => {
       detach();
       await closeRedis();
