@@ -17,9 +17,10 @@ export interface StampFeedStats {
 export interface StampFeed {
   /**
    * A live stream of the store's committed stamp events that match `filter`. Resolves once the
-   * stream receives events (through Redis: once the channel is subscribed). `return()` releases it.
+   * stream receives events (through Redis: once the channel is subscribed). `return()` releases it,
+   * and so does `signal` aborting (a client that leaves before its stream is read would not call it).
    */
-  subscribe(storeId: number, filter: StampFilter): Promise<AsyncIterableIterator<StampsChangedEvent>>;
+  subscribe(storeId: number, filter: StampFilter, signal?: AbortSignal): Promise<AsyncIterableIterator<StampsChangedEvent>>;
   stats(): StampFeedStats;
   /** Ends every stream (as if complete) and refuses new ones; for shutdown. */
   close(): void;
@@ -83,7 +84,7 @@ export function createStampFeed(live: LivePubSub, options: { maxQueued?: number 
   }
 
   return {
-    async subscribe(storeId, filter) {
+    async subscribe(storeId, filter, signal) {
       if (closed) throw new FeedClosedError('The server is shutting down; subscribe again');
       const queue: StampsChangedEvent[] = [];
       let waiting: ((result: IteratorResult<StampsChangedEvent>) => void) | undefined;
@@ -125,6 +126,10 @@ export function createStampFeed(live: LivePubSub, options: { maxQueued?: number 
       if (!channel) channel = open(storeId);
       channel.subscribers.add(subscriber);
       subscriberCount++;
+      if (signal) {
+        if (signal.aborted) subscriber.end();
+        else signal.addEventListener('abort', () => subscriber.end(), { once: true });
+      }
       await channel.listening;
 
       const stream: AsyncIterableIterator<StampsChangedEvent> = {

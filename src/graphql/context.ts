@@ -13,4 +13,6 @@ export interface GraphQLContext {
   deps: Deps;
   loaders: Loaders;
   feed: StampFeed;
+  /** Aborts when the HTTP client goes away; WebSocket operations end through graphql-ws instead. */
+  signal: AbortSignal | undefined;
 }

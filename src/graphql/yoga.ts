@@ -57,7 +57,7 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed): GraphQLS
       const actor =
         connectionActor ?? (await authenticate(runtime, request.headers.get('authorization'), WriteSource.GRAPHQL));
       if (!actor) throw unauthenticated();
-      return { runtime, actor, deps: runtime.deps, loaders: createLoaders(runtime.deps), feed };
+      return { runtime, actor, deps: runtime.deps, loaders: createLoaders(runtime.deps), feed, signal: request?.signal };
     },
     maskedErrors: { maskError },
     graphiql: {

@@ -107,7 +107,7 @@ builder.subscriptionField('stampsChanged', (t) =>
       cardId: t.arg.id({ description: 'Only changes to customer cards of this card (global id).' }),
       storeId: t.arg.id({ description: "Every change in the store (global id of the caller's own store)." }),
     },
-    subscribe: async (_root, args, ctx) => ctx.feed.subscribe(ctx.actor.storeId, await stampFilter(ctx, args)),
+    subscribe: async (_root, args, ctx) => ctx.feed.subscribe(ctx.actor.storeId, await stampFilter(ctx, args), ctx.signal),
     resolve: (event) => event,
   }),
 );
