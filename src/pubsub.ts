@@ -20,12 +20,14 @@ export interface LivePubSub {
   transport: 'memory' | 'redis';
   /**
    * Resolves once this process receives the events of a store it has subscribed to (Redis has
-   * confirmed the SUBSCRIBE); at once in memory, and at once while Redis is unreachable (the
+   * confirmed the SUBSCRIBE); at once in memory, and as soon as Redis is found unreachable (the
    * subscription then starts when it returns).
    */
   listening(storeId: number): Promise<void>;
   close(): Promise<void>;
 }
+
+const CONNECTING_OR_READY = new Set(['wait', 'connecting', 'connect', 'ready']);
 
 /** The yoga pub/sub topic name of a store's stamp events (`routingKey:id`). */
 function stampTopic(storeId: number): string {
@@ -50,8 +52,9 @@ export async function createLivePubSub(runtime: Runtime): Promise<LivePubSub> {
     const publisher = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
     const subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null });
     let warned = false;
+    let closing = false;
     const report = (error: Error) => {
-      if (!warned) console.error(`redis unavailable (${error.message}); live events pause until it returns`);
+      if (!warned && !closing) console.error(`redis unavailable (${error.message}); live events pause until it returns`);
       warned = true;
     };
     publisher.on('error', report);
@@ -88,10 +91,24 @@ export async function createLivePubSub(runtime: Runtime): Promise<LivePubSub> {
         subscribeClient: subscribeClient as unknown as typeof subscriber,
       }),
     });
+    // A SUBSCRIBE sent while connecting is confirmed once connected; one sent during an outage only
+    // when Redis returns, and a new subscription need not wait that long.
+    let markLost = () => {};
+    let connectionLost = Promise.resolve();
+    const arm = () => {
+      connectionLost = new Promise<void>((resolve) => (markLost = resolve));
+    };
+    arm();
+    subscriber.on('close', () => {
+      markLost();
+      arm();
+    });
     listening = async (storeId) => {
-      if (subscriber.status === 'ready') await confirmed.get(stampTopic(storeId));
+      const reply = confirmed.get(stampTopic(storeId));
+      if (reply && CONNECTING_OR_READY.has(subscriber.status)) await Promise.race([reply, connectionLost]);
     };
     closeRedis = async () => {
+      closing = true;
       publisher.disconnect();
       subscriber.disconnect();
     };
