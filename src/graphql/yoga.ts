@@ -8,6 +8,7 @@ import type { StampFeed } from '../stamp-feed.ts';
 import type { GraphQLContext } from './context.ts';
 import { COST_WEIGHTS, useQueryCost } from './cost.ts';
 import { maskError, unauthenticated } from './errors.ts';
+import { type EventStreamSink, useEventStream } from './event-stream.ts';
 import { createLoaders } from './loaders.ts';
 import { schema } from './schema.ts';
 import { useSharedSubscriptionResults } from './shared-results.ts';
@@ -42,6 +43,8 @@ query StoreOverview {
  */
 export interface GraphQLServerContext {
   actor?: Actor;
+  /** Set by the HTTP route: subscription results it streams itself (see event-stream.ts). */
+  sse?: EventStreamSink;
 }
 
 export type GraphQLServer = YogaServerInstance<GraphQLServerContext, GraphQLContext>;
@@ -77,6 +80,7 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed): GraphQLS
       }),
       useQueryCost(LIMITS.maxCost),
       useSharedSubscriptionResults((context) => String(context.actor.storeId)),
+      useEventStream(),
     ],
   });
 }
