@@ -41,6 +41,7 @@ interface StoreChannel {
 }
 
 const DEFAULT_MAX_QUEUED = 1000;
+const FAN_OUT_BATCH = 256;
 
 /**
  * Fans the pub/sub's per-store topic out to subscribers. Each store with subscribers holds exactly
@@ -57,16 +58,33 @@ export function createStampFeed(live: LivePubSub, options: { maxQueued?: number 
     const source = live.pubsub.subscribe('stamps', storeId)[Symbol.asyncIterator]();
     const channel: StoreChannel = { subscribers: new Set(), source, listening: Promise.resolve() };
     channels.set(storeId, channel);
+    // Events wait here while earlier ones go out, so the pub/sub is always read at once.
+    const pending: StampsChangedEvent[] = [];
+    let delivering = false;
+    const deliver = async () => {
+      delivering = true;
+      for (let event = pending.shift(); event; event = pending.shift()) {
+        let offered = 0;
+        for (const subscriber of [...channel.subscribers]) {
+          subscriber.offer(event);
+          // Thousands of watchers of one card would hold the event loop for the whole fan-out;
+          // yielding now and then lets the write that caused the event (and everyone else) answer.
+          if (++offered % FAN_OUT_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+      delivering = false;
+    };
     // The first next() makes the pub/sub register its listener (and send Redis its SUBSCRIBE).
-    const pump = async () => {
+    const read = async () => {
       for (;;) {
         const { done, value } = await source.next();
         if (done) return;
         if (value.storeId !== storeId) continue;
-        for (const subscriber of channel.subscribers) subscriber.offer(value);
+        pending.push(value);
+        if (!delivering) void deliver();
       }
     };
-    pump().catch((error: unknown) => {
+    read().catch((error: unknown) => {
       console.error('stamp feed stopped', error);
       for (const subscriber of channel.subscribers) subscriber.end(error instanceof Error ? error : new Error(String(error)));
     });
