@@ -155,6 +155,7 @@ describe('stampsChanged over server-sent events', () => {
       { customerCardId: s.ids.cardId },
     ]) {
       const sse = await subscribeSse(t.url, other.token, STAMPS_CHANGED, variables);
+      expect(sse.status).toBe(200);
       const result = await sse.results.next();
       expect(result?.data ?? null, JSON.stringify(variables)).toBeNull();
       expect(result?.errors?.[0]?.extensions?.code, JSON.stringify(variables)).toBe('NOT_FOUND');
