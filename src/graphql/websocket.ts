@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
-import { CloseCode } from 'graphql-ws';
+import { CloseCode, type OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type Actor, WriteSource } from '../domain/context.ts';
@@ -28,8 +28,8 @@ interface ConnectionExtra {
 
 /** What yoga's envelope hands each operation, carried to graphql-ws's execute/subscribe in `rootValue`. */
 interface Enveloped {
-  execute: (args: ExecutionArgs) => unknown;
-  subscribe: (args: ExecutionArgs) => unknown;
+  execute: (args: ExecutionArgs) => OperationResult;
+  subscribe: (args: ExecutionArgs) => OperationResult;
 }
 
 /**
@@ -83,7 +83,7 @@ export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, runt
         }
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;
-        const rootValue: Enveloped = { execute, subscribe };
+        const rootValue = { execute, subscribe } as Enveloped;
         return {
           schema,
           document,
@@ -93,9 +93,8 @@ export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, runt
           rootValue,
         };
       },
-      execute: (args) => (args.rootValue as Enveloped).execute(args) as ReturnType<NonNullable<Parameters<typeof useServer>[0]['execute']>>,
-      subscribe: (args) =>
-        (args.rootValue as Enveloped).subscribe(args) as ReturnType<NonNullable<Parameters<typeof useServer>[0]['subscribe']>>,
+      execute: (args) => (args.rootValue as Enveloped).execute(args),
+      subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
     },
     wss,
   );
