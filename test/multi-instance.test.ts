@@ -103,7 +103,7 @@ describe.runIf(testProvider === 'postgresql')('two gateway processes sharing Pos
     await scratch?.drop();
   }, 60_000);
 
-  it("delivers stamps written through one gateway's REST and GraphQL to SSE and WebSocket subscribers of the other", async () => {
+  it("delivers stamps written through one gateway's REST and GraphQL to SSE and WebSocket subscribers of the other", { timeout: 90_000 }, async () => {
     const { token, watched, probe } = scene;
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const stampGraphQL = async (customerCardId: number, stamps: number) => {
