@@ -23,8 +23,16 @@ type SharedResult = ExecutionResult & { stringify?: (result: ExecutionResult) =>
  *
  * The results of an event are kept in a WeakMap keyed by the event object, which the pub/sub hands
  * to every subscriber: they go when the event does. The JSON of a shared result is built once too.
+ *
+ * Each event runs with `contextFor(context)`: a subscription's context lives as long as it does, and
+ * whatever is cached on it (DataLoaders, Pothos's per-context caches) would otherwise be served to
+ * every later event, however stale.
  */
-export function useSharedSubscriptionResults(scopeOf: (context: GraphQLContext) => string): Plugin<GraphQLContext> {
+export function useSharedSubscriptionResults(options: {
+  scopeOf: (context: GraphQLContext) => string;
+  contextFor: (context: GraphQLContext) => GraphQLContext;
+}): Plugin<GraphQLContext> {
+  const { scopeOf, contextFor } = options;
   const documentIds = new WeakMap<DocumentNode, number>();
   let lastDocumentId = 0;
   const resultsByEvent = new WeakMap<object, Map<string, PromiseOrValue<SharedResult>>>();
@@ -45,13 +53,15 @@ export function useSharedSubscriptionResults(scopeOf: (context: GraphQLContext) 
       JSON.stringify(args.variableValues ?? {}),
       scopeOf(args.contextValue as GraphQLContext),
     ].join('\n');
+    const run = (event: unknown) =>
+      execute({ ...args, rootValue: event, contextValue: contextFor(args.contextValue as GraphQLContext) });
     return mapStream(stream[Symbol.asyncIterator](), (event) => {
-      if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+      if (typeof event !== 'object' || event === null) return run(event);
       let results = resultsByEvent.get(event);
       if (!results) resultsByEvent.set(event, (results = new Map()));
       let result = results.get(key);
       if (!result) {
-        const executed = execute({ ...args, rootValue: event });
+        const executed = run(event);
         result = executed instanceof Promise ? executed.then(withCachedJson) : withCachedJson(executed);
         results.set(key, result);
       }

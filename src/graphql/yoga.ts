@@ -79,7 +79,10 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed): GraphQLS
         blockFieldSuggestion: { enabled: true },
       }),
       useQueryCost(LIMITS.maxCost),
-      useSharedSubscriptionResults((context) => String(context.actor.storeId)),
+      useSharedSubscriptionResults({
+        scopeOf: (context) => String(context.actor.storeId),
+        contextFor: (context) => ({ ...context, loaders: createLoaders(context.deps) }),
+      }),
       useEventStream(),
     ],
   });

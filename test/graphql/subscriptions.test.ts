@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { WriteSource } from '../../src/domain/context.ts';
 import { addStamps } from '../../src/domain/customer-cards/customer-card.service.ts';
 import { createCustomer } from '../../src/domain/customers/customer.service.ts';
+import { createReward } from '../../src/domain/rewards/reward.service.ts';
 import { globalIdOf } from '../../src/graphql/global-ids.ts';
 import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
 import { graphqlClient } from '../helpers/graphql.ts';
@@ -257,6 +258,26 @@ describe('stampsChanged over WebSocket (graphql-ws)', () => {
 });
 
 describe('sharing the work of an event among subscribers', () => {
+  it('reads every event afresh: nothing a long subscription loaded before is reused', async () => {
+    const s = await scene();
+    const query = `subscription Watch($id: ID) {
+      stampsChanged(customerCardId: $id) { customerCard { stampsCount availableRewards { name } card { name } } }
+    }`;
+    const sse = await subscribeSse(t.url, s.token, query, { id: s.ids.customerCardId });
+    await s.stampGraphQL(2);
+    expect((await sse.results.data()).stampsChanged.customerCard).toEqual({ stampsCount: 2, availableRewards: [], card: { name: 'Coffee' } });
+    await createReward(deps(), s.actor, s.card.id, { name: 'Biscuit', stampsRequired: 1 });
+    await deps().db.card.update({ where: { id: s.card.id }, data: { name: 'Coffee & more' } });
+    await s.stampGraphQL(1);
+    expect((await sse.results.data()).stampsChanged.customerCard).toEqual({
+      stampsCount: 3,
+      availableRewards: [{ name: 'Biscuit' }],
+      card: { name: 'Coffee & more' },
+    });
+    sse.close();
+  });
+
+
   it('reads the database for an event once per distinct selection, not once per subscriber', async () => {
     const s = await scene();
     // progressPercentage goes through a per-request DataLoader, which Prisma cannot batch across subscribers.
