@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { mountGraphQL } from './graphql/mount.ts';
+import type { GraphQLServer } from './graphql/yoga.ts';
 import { mountRest } from './rest/mount.ts';
 import type { Runtime } from './runtime.ts';
 import { mountWallet } from './wallet/mount.ts';
@@ -8,7 +9,7 @@ import { mountWallet } from './wallet/mount.ts';
  * The gateway as one fetch handler: health, GraphQL, the REST compatibility layer and the wallet
  * routes. It never listens; `server.ts` does.
  */
-export function createApp(runtime: Runtime): Hono {
+export function createApp(runtime: Runtime, graphql: GraphQLServer): Hono {
   const app = new Hono();
   app.get('/healthz', async (c) => {
     try {
@@ -18,7 +19,7 @@ export function createApp(runtime: Runtime): Hono {
       return c.json({ status: 'unavailable', database: runtime.database.provider }, 503);
     }
   });
-  mountGraphQL(app, runtime);
+  mountGraphQL(app, graphql);
   mountRest(app, runtime);
   mountWallet(app, runtime);
   return app;

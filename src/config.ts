@@ -6,6 +6,11 @@ export interface Config {
   host: string;
   databaseUrl: string;
   redisUrl: string | undefined;
+  /**
+   * Start of every Redis channel name. Store ids repeat across databases, so two deployments (or
+   * test runs) sharing one Redis need different prefixes or they would see each other's events.
+   */
+  redisPrefix: string;
   publicUrl: string;
   /** Seed a demo store when the database is empty (embedded SQLite by default). */
   seedDemo: boolean;
@@ -29,6 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     databaseUrl,
     redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.REDIS_PREFIX || 'stampline:',
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     seedDemo: (env.SEED_DEMO ?? seedDefault) === 'true',
     rateLimit: { limit: positiveInteger(env, 'RATE_LIMIT_PER_MINUTE', 600), windowSeconds: 60 },

@@ -18,7 +18,20 @@ export interface LivePubSub {
   pubsub: StampPubSub;
   /** 'memory' in one process; 'redis' when REDIS_URL spreads events over several gateways. */
   transport: 'memory' | 'redis';
+  /**
+   * Resolves once this process receives the events of a store it has subscribed to (Redis has
+   * confirmed the SUBSCRIBE); at once in memory, and as soon as Redis is found unreachable (the
+   * subscription then starts when it returns).
+   */
+  listening(storeId: number): Promise<void>;
   close(): Promise<void>;
+}
+
+const CONNECTING_OR_READY = new Set(['wait', 'connecting', 'connect', 'ready']);
+
+/** The yoga pub/sub topic name of a store's stamp events (`routingKey:id`). */
+function stampTopic(storeId: number): string {
+  return `stamps:${storeId}`;
 }
 
 /**
@@ -27,8 +40,9 @@ export interface LivePubSub {
  * when Redis returns (see docs/subscriptions.md for what they miss meanwhile).
  */
 export async function createLivePubSub(runtime: Runtime): Promise<LivePubSub> {
-  const redisUrl = runtime.config.redisUrl;
+  const { redisUrl, redisPrefix } = runtime.config;
   let pubsub: StampPubSub;
+  let listening: (storeId: number) => Promise<void> = async () => {};
   let closeRedis = async () => {};
   if (!redisUrl) {
     pubsub = createPubSub<Topics>();
@@ -38,24 +52,63 @@ export async function createLivePubSub(runtime: Runtime): Promise<LivePubSub> {
     const publisher = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
     const subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null });
     let warned = false;
+    let closing = false;
     const report = (error: Error) => {
-      if (!warned) console.error(`redis unavailable (${error.message}); live events pause until it returns`);
+      if (!warned && !closing) console.error(`redis unavailable (${error.message}); live events pause until it returns`);
       warned = true;
     };
     publisher.on('error', report);
     subscriber.on('error', report);
     subscriber.on('ready', () => (warned = false));
+    // The event target names channels after yoga's topics; the prefix keeps deployments apart, and
+    // the SUBSCRIBE replies are kept so that a new subscription can wait until it is live.
+    const confirmed = new Map<string, Promise<unknown>>();
     const publishClient = {
-      publish: (channel: string, message: string) =>
-        publisher.publish(channel, message).catch((error: Error) => {
+      publish: (topic: string, message: string) =>
+        publisher.publish(redisPrefix + topic, message).catch((error: Error) => {
           report(error);
           return 0;
         }),
     };
+    const subscribeClient = {
+      on: (_event: 'message', listener: (topic: string, message: string) => void) =>
+        subscriber.on('message', (channel: string, message: string) => {
+          if (channel.startsWith(redisPrefix)) listener(channel.slice(redisPrefix.length), message);
+        }),
+      subscribe: (topic: string) => {
+        const reply = subscriber.subscribe(redisPrefix + topic).catch(report);
+        confirmed.set(topic, reply);
+        return reply;
+      },
+      unsubscribe: (topic: string) => {
+        confirmed.delete(topic);
+        return subscriber.unsubscribe(redisPrefix + topic).catch(report);
+      },
+    };
     pubsub = createPubSub<Topics>({
-      eventTarget: createRedisEventTarget({ publishClient: publishClient as unknown as typeof publisher, subscribeClient: subscriber }),
+      eventTarget: createRedisEventTarget({
+        publishClient: publishClient as unknown as typeof publisher,
+        subscribeClient: subscribeClient as unknown as typeof subscriber,
+      }),
     });
+    // A SUBSCRIBE sent while connecting is confirmed once connected; one sent during an outage only
+    // when Redis returns, and a new subscription need not wait that long.
+    let markLost = () => {};
+    let connectionLost = Promise.resolve();
+    const arm = () => {
+      connectionLost = new Promise<void>((resolve) => (markLost = resolve));
+    };
+    arm();
+    subscriber.on('close', () => {
+      markLost();
+      arm();
+    });
+    listening = async (storeId) => {
+      const reply = confirmed.get(stampTopic(storeId));
+      if (reply && CONNECTING_OR_READY.has(subscriber.status)) await Promise.race([reply, connectionLost]);
+    };
     closeRedis = async () => {
+      closing = true;
       publisher.disconnect();
       subscriber.disconnect();
     };
@@ -66,6 +119,7 @@ export async function createLivePubSub(runtime: Runtime): Promise<LivePubSub> {
   return {
     pubsub,
     transport: redisUrl ? 'redis' : 'memory',
+    listening,
     close: async () => {
       detach();
       await closeRedis();

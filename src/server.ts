@@ -1,33 +1,78 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { attachGraphQLWebSocket } from './graphql/websocket.ts';
+import { createGraphQLServer } from './graphql/yoga.ts';
+import { createLivePubSub } from './pubsub.ts';
 import type { Runtime } from './runtime.ts';
+import { createStampFeed, type StampFeedStats } from './stamp-feed.ts';
 import { Wallet } from './wallet/wallet.ts';
+
+export interface LiveStats extends StampFeedStats {
+  /** Open graphql-ws connections. */
+  websockets: number;
+}
 
 export interface RunningServer {
   url: string;
   server: ServerType;
+  /** What the live API holds now: stores listened to, subscriptions, WebSocket connections. */
+  liveStats(): LiveStats;
+  /**
+   * Stops listening, closes WebSocket connections (1001), ends every SSE stream, lets in-flight
+   * requests finish and resolves once every connection is gone.
+   */
   close(): Promise<void>;
 }
 
-/** Serves the gateway over HTTP on the runtime's host and port (0 picks a free one). */
+// In-flight requests get this long to finish on shutdown before their connections are cut.
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+/**
+ * Serves the gateway over HTTP on the runtime's host and port (0 picks a free one): the app, and
+ * graphql-ws on the same server and path as GraphQL.
+ */
 export async function startServer(runtime: Runtime): Promise<RunningServer> {
-  const app = createApp(runtime);
+  const live = await createLivePubSub(runtime);
+  const feed = createStampFeed(live);
+  const graphql = createGraphQLServer(runtime, feed);
+  const app = createApp(runtime, graphql);
   // Wallet credentials load (or the development signer is created) before the first request.
   await Wallet.of(runtime).ready;
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: runtime.config.port, hostname: runtime.config.host }, () => resolve(s));
   });
+  const http = server as Server;
+  const websocket = attachGraphQLWebSocket(http, graphql, runtime);
+
+  let closing = false;
+  // A keep-alive connection whose response ends during shutdown (an SSE stream, a slow request) is
+  // idle from then on; close it at once instead of after the keep-alive timeout.
+  http.on('request', (_request, response) => {
+    response.once('close', () => {
+      if (closing) setImmediate(() => http.closeIdleConnections());
+    });
+  });
+
   const { port } = server.address() as AddressInfo;
   const host = runtime.config.host.includes(':') ? `[${runtime.config.host}]` : runtime.config.host;
+  let closed: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
     server,
+    liveStats: () => ({ ...feed.stats(), websockets: websocket.connections() }),
     close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
-        (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-      }),
+      (closed ??= (async () => {
+        closing = true;
+        const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+        await websocket.close();
+        feed.close();
+        http.closeIdleConnections();
+        const deadline = setTimeout(() => http.closeAllConnections(), SHUTDOWN_DEADLINE_MS);
+        await stopped;
+        clearTimeout(deadline);
+        await live.close();
+      })()),
   };
 }

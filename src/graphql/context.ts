@@ -1,11 +1,18 @@
 import type { Actor, Deps } from '../domain/context.ts';
 import type { Runtime } from '../runtime.ts';
+import type { StampFeed } from '../stamp-feed.ts';
 import type { Loaders } from './loaders.ts';
 
-/** What every resolver receives: the authenticated store, the services' dependencies and this request's loaders. */
+/**
+ * What every resolver receives: the authenticated store, the services' dependencies, this request's
+ * loaders and the live feed subscriptions draw from.
+ */
 export interface GraphQLContext {
   runtime: Runtime;
   actor: Actor;
   deps: Deps;
   loaders: Loaders;
+  feed: StampFeed;
+  /** Aborts when the HTTP client goes away; WebSocket operations end through graphql-ws instead. */
+  signal: AbortSignal | undefined;
 }

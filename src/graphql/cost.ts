@@ -1,5 +1,6 @@
 import {
   type DocumentNode,
+  type ExecutionArgs,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
   type GraphQLSchema,
@@ -100,22 +101,31 @@ export function estimateCost(
 
 /**
  * Refuses an operation whose cost exceeds `limit` before any resolver runs, and reports the cost of
- * every executed operation in `extensions.cost` of the response.
+ * every executed operation in `extensions.cost` of the response. A subscription is checked once, when
+ * it starts: each event then runs the same selection.
  */
 export function useQueryCost(limit: number): Plugin {
+  const check = (args: Pick<ExecutionArgs, 'schema' | 'document' | 'operationName' | 'variableValues'>) => {
+    const requested = estimateCost(args.schema, args.document, args.operationName, args.variableValues ?? {});
+    const cost = { requested, limit };
+    const refusal =
+      requested > limit
+        ? {
+            errors: [
+              new GraphQLError(`Query cost ${requested} exceeds the limit of ${limit}`, {
+                extensions: { code: 'COST_LIMIT_EXCEEDED' },
+              }),
+            ],
+            extensions: { cost },
+          }
+        : undefined;
+    return { cost, refusal };
+  };
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const requested = estimateCost(args.schema, args.document, args.operationName, args.variableValues ?? {});
-      const cost = { requested, limit };
-      if (requested > limit) {
-        setResultAndStopExecution({
-          errors: [
-            new GraphQLError(`Query cost ${requested} exceeds the limit of ${limit}`, {
-              extensions: { code: 'COST_LIMIT_EXCEEDED' },
-            }),
-          ],
-          extensions: { cost },
-        });
+      const { cost, refusal } = check(args);
+      if (refusal) {
+        setResultAndStopExecution(refusal);
         return undefined;
       }
       return {
@@ -124,6 +134,10 @@ export function useQueryCost(limit: number): Plugin {
           setResult({ ...result, extensions: { ...result.extensions, cost } });
         },
       };
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const { refusal } = check(args);
+      if (refusal) setResultAndStopExecution(refusal);
     },
   };
 }

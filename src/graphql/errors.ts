@@ -2,6 +2,7 @@ import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { maskError as defaultMaskError } from 'graphql-yoga';
 import { DomainError, ErrorCode } from '../domain/errors.ts';
+import { FeedClosedError } from '../stamp-feed.ts';
 import { builder } from './builder.ts';
 
 /** One reason a mutation changed nothing, as carried in its payload's `userErrors`. */
@@ -100,5 +101,6 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
     return reveal(original.message, { code: original.code, fields: original.fields });
   }
   if (original instanceof PothosValidationError) return reveal(original.message, { code: 'BAD_USER_INPUT' });
+  if (original instanceof FeedClosedError) return reveal(original.message, { code: 'SUBSCRIPTION_ENDED' });
   return defaultMaskError(error, message, isDev);
 }

@@ -9,6 +9,7 @@ import './modules/rewards.ts';
 import './modules/customers.ts';
 import './modules/customer-cards.ts';
 import './modules/ledger.ts';
+import './modules/stamp-events.ts';
 import './modules/node.ts';
 
 /** The GraphQL schema, built once per process. */

@@ -1,14 +1,17 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { WriteSource } from '../domain/context.ts';
+import { type Actor, WriteSource } from '../domain/context.ts';
 import { authenticate } from '../http/auth.ts';
 import type { Runtime } from '../runtime.ts';
+import type { StampFeed } from '../stamp-feed.ts';
 import type { GraphQLContext } from './context.ts';
 import { COST_WEIGHTS, useQueryCost } from './cost.ts';
 import { maskError, unauthenticated } from './errors.ts';
+import { type EventStreamSink, useEventStream } from './event-stream.ts';
 import { createLoaders } from './loaders.ts';
 import { schema } from './schema.ts';
+import { useSharedSubscriptionResults } from './shared-results.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -34,17 +37,30 @@ query StoreOverview {
 }
 `;
 
-/** The GraphQL endpoint of one runtime: yoga over the process-wide schema. */
-export function createGraphQLServer(runtime: Runtime): YogaServerInstance<Record<string, never>, GraphQLContext> {
-  return createYoga<Record<string, never>, GraphQLContext>({
+/**
+ * What the transport hands yoga besides the request: a WebSocket connection authenticates once, at
+ * `connection_init`, and passes its actor to every operation it runs.
+ */
+export interface GraphQLServerContext {
+  actor?: Actor;
+  /** Set by the HTTP route: subscription results it streams itself (see event-stream.ts). */
+  sse?: EventStreamSink;
+}
+
+export type GraphQLServer = YogaServerInstance<GraphQLServerContext, GraphQLContext>;
+
+/** The GraphQL endpoint of one runtime: yoga over the process-wide schema, subscriptions drawing on `feed`. */
+export function createGraphQLServer(runtime: Runtime, feed: StampFeed): GraphQLServer {
+  return createYoga<GraphQLServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     // Authenticates once per operation; no token, no data (HTTP 401, code UNAUTHENTICATED).
-    context: async ({ request }) => {
-      const actor = await authenticate(runtime, request.headers.get('authorization'), WriteSource.GRAPHQL);
+    context: async ({ request, actor: connectionActor }) => {
+      const actor =
+        connectionActor ?? (await authenticate(runtime, request.headers.get('authorization'), WriteSource.GRAPHQL));
       if (!actor) throw unauthenticated();
-      return { runtime, actor, deps: runtime.deps, loaders: createLoaders(runtime.deps) };
+      return { runtime, actor, deps: runtime.deps, loaders: createLoaders(runtime.deps), feed, signal: request?.signal };
     },
     maskedErrors: { maskError },
     graphiql: {
@@ -63,6 +79,11 @@ export function createGraphQLServer(runtime: Runtime): YogaServerInstance<Record
         blockFieldSuggestion: { enabled: true },
       }),
       useQueryCost(LIMITS.maxCost),
+      useSharedSubscriptionResults({
+        scopeOf: (context) => String(context.actor.storeId),
+        contextFor: (context) => ({ ...context, loaders: createLoaders(context.deps) }),
+      }),
+      useEventStream(),
     ],
   });
 }

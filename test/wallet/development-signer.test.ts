@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { addStamps } from '../../src/domain/customer-cards/customer-card.service.ts';
 import { startRuntime } from '../../src/runtime.ts';
+import { startServer } from '../../src/server.ts';
 import { DEV_PASS_TYPE_ID, DEV_SIGNER_SETTING, DEV_TEAM_ID } from '../../src/wallet/certificates.ts';
 import { type ApnsStandIn, startApnsStandIn } from '../helpers/apns-stand-in.ts';
 import { checkSignature, manifestProblems, readPkpass } from '../helpers/pkpass.ts';
@@ -52,18 +52,19 @@ describe('the development signer', () => {
 
   it('survives a restart: a new runtime on the same database signs with the same certificate', async () => {
     const before = await storedSigner();
-    const again = await startRuntime(loadConfig({ DATABASE_URL: t.runtime.config.databaseUrl, SEED_DEMO: 'false' }), { migrate: false });
+    const again = await startRuntime(loadConfig({ PORT: '0', DATABASE_URL: t.runtime.config.databaseUrl, SEED_DEMO: 'false' }), { migrate: false });
+    const server = await startServer(again);
     try {
-      const app = createApp(again);
       const { actor } = await newStore(again);
       const { customerCard } = await seedPassCard(again.deps, actor);
-      const response = await app.request(`/wallet/apple/${customerCard.uuid}.pkpass`);
+      const response = await fetch(`${server.url}/wallet/apple/${customerCard.uuid}.pkpass`);
       expect(response.status).toBe(200);
       const pkpass = readPkpass(new Uint8Array(await response.arrayBuffer()));
       expect(checkSignature(pkpass, before.wwdr)).toMatchObject({ signatureValid: true, chainValid: true });
       expect(await again.deps.db.setting.count({ where: { key: DEV_SIGNER_SETTING } })).toBe(1);
       expect((await storedSigner()).signerCert).toBe(before.signerCert);
     } finally {
+      await server.close();
       await again.close();
     }
   });

@@ -1,0 +1,141 @@
+import type { ServerResponse } from 'node:http';
+import { type ExecutionResult, GraphQLError } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+
+/**
+ * Where a request's subscription results wait for the route to stream them (see `useEventStream`).
+ * Created per request by the route and passed to yoga as server context.
+ */
+export interface EventStreamSink {
+  results?: AsyncIterator<ExecutionResult>;
+}
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache',
+  'content-encoding': 'none',
+} as const;
+
+/**
+ * Serves subscriptions over server-sent events by writing straight to Node's response instead of
+ * through yoga's SSE processor, whose web-stream layers (a ReadableStream over a Node stream, read
+ * back by the server adapter, text encoded per chunk) cost more than the rest of a delivery put
+ * together once thousands of clients watch one card. The wire format is yoga's: `event: next` with
+ * the result as `data`, a `:` comment as keep-alive, `event: complete` at the end.
+ *
+ * This plugin only takes the results and answers with the response head (so yoga's response hooks,
+ * CORS among them, still apply); the route then calls `streamEvents`. Anything else (queries over
+ * SSE, refused subscriptions, a server adapter without Node's response) stays with yoga.
+ */
+export function useEventStream(): Plugin<Record<string, unknown>, { sse?: EventStreamSink }> {
+  return {
+    onResultProcess({ request, result, serverContext, setResultProcessor }) {
+      const sink = serverContext.sse;
+      if (!sink || !isAsyncIterable(result) || !acceptsEventStream(request)) return;
+      setResultProcessor((results, fetchAPI) => {
+        sink.results = (results as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]();
+        return new fetchAPI.Response(null, { status: 200, headers: SSE_HEADERS });
+      }, 'text/event-stream');
+    },
+  };
+}
+
+function acceptsEventStream(request: Request): boolean {
+  return (request.headers.get('accept') ?? '').toLowerCase().includes('text/event-stream');
+}
+
+// Proxies and browsers drop a silent connection; yoga pings every 12 s too. One timer for all streams.
+const KEEP_ALIVE_MS = 12_000;
+const open = new Set<ServerResponse>();
+let keepAlive: NodeJS.Timeout | undefined;
+
+function track(response: ServerResponse): void {
+  open.add(response);
+  keepAlive ??= setInterval(() => {
+    for (const stream of open) if (stream.writableLength === 0) stream.write(':\n\n');
+  }, KEEP_ALIVE_MS).unref();
+}
+
+function untrack(response: ServerResponse): void {
+  open.delete(response);
+  if (open.size === 0 && keepAlive) {
+    clearInterval(keepAlive);
+    keepAlive = undefined;
+  }
+}
+
+const COMPLETE = 'event: complete\ndata:\n\n';
+
+// Subscribers that share a result (see shared-results.ts) share its bytes as well.
+const frames = new WeakMap<ExecutionResult, Buffer>();
+
+function frameOf(result: ExecutionResult & { stringify?: (result: ExecutionResult) => string }): Buffer {
+  let frame = frames.get(result);
+  if (!frame) {
+    frame = Buffer.from(`event: next\ndata: ${serialise(result)}\n\n`);
+    frames.set(result, frame);
+  }
+  return frame;
+}
+
+/** The result as yoga sends it: without the `http` extension and internal error extensions. */
+function serialise(result: ExecutionResult & { stringify?: (result: ExecutionResult) => string }): string {
+  const { errors, extensions } = result;
+  if (!errors?.length && !extensions?.http) return result.stringify ? result.stringify(result) : JSON.stringify(result);
+  const { http: _http, ...otherExtensions } = extensions ?? {};
+  return JSON.stringify({
+    ...result,
+    errors: errors?.map(errorJson),
+    extensions: Object.keys(otherExtensions).length > 0 ? otherExtensions : undefined,
+  });
+}
+
+function errorJson(error: GraphQLError) {
+  const json = error.toJSON();
+  const { http: _http, unexpected: _unexpected, ...kept } = json.extensions ?? {};
+  return { ...json, extensions: Object.keys(kept).length > 0 ? kept : undefined };
+}
+
+/**
+ * Streams `results` to `response` as server-sent events, with the head yoga answered (`headers`).
+ * Honours backpressure (a slow client is not read ahead of), and releases the subscription when the
+ * client goes away; the stream ends with `event: complete` when the results do (e.g. on shutdown).
+ */
+export function streamEvents(results: AsyncIterator<ExecutionResult>, headers: Headers, response: ServerResponse): void {
+  response.writeHead(200, Object.fromEntries(headers));
+  // Some clients wait for a first byte before they report the stream open.
+  response.write(':\n\n');
+  let gone = false;
+  let wake = () => {};
+  response.once('close', () => {
+    gone = true;
+    untrack(response);
+    wake();
+    void results.return?.();
+  });
+  track(response);
+  void (async () => {
+    try {
+      for (;;) {
+        const step = await results.next();
+        if (gone) return;
+        if (step.done) break;
+        if (!response.write(frameOf(step.value))) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            response.once('drain', resolve);
+          });
+          response.removeListener('drain', wake);
+          if (gone) return;
+        }
+      }
+      response.end(COMPLETE);
+    } catch (error) {
+      // Errors arrive masked (maskError); one it did not reveal is ours to log.
+      const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+      if (!code || code === 'INTERNAL_SERVER_ERROR') console.error('event stream failed', error);
+      const shown = error instanceof GraphQLError ? errorJson(error) : { message: 'Unexpected error.' };
+      if (!gone) response.end(`event: next\ndata: ${JSON.stringify({ errors: [shown] })}\n\n${COMPLETE}`);
+    }
+  })();
+}

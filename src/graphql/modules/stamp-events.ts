@@ -1,0 +1,113 @@
+import { GraphQLError } from 'graphql';
+import { getCard } from '../../domain/cards/card.service.ts';
+import { getCustomerCard } from '../../domain/customer-cards/customer-card.service.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { StampsChangedEvent } from '../../domain/events.ts';
+import { ownedBy } from '../../domain/visibility.ts';
+import type { StampFilter } from '../../stamp-feed.ts';
+import { builder } from '../builder.ts';
+import type { GraphQLContext } from '../context.ts';
+import { unknownId } from '../errors.ts';
+import { databaseIdOf, type NodeType } from '../global-ids.ts';
+import { LedgerKindEnum } from './ledger.ts';
+
+export const StampEvent = builder.objectRef<StampsChangedEvent>('StampEvent').implement({
+  description:
+    "A committed change to a customer card's stamps: stamps given, welcome stamps on enrolment, or a redemption. Sent once the change is saved, whichever API made it.",
+  fields: (t) => ({
+    kind: t.field({ type: LedgerKindEnum, description: 'What changed the stamps.', resolve: (event) => event.kind }),
+    delta: t.exposeInt('delta', { description: 'Stamps added (positive) or spent (negative).' }),
+    occurredAt: t.field({
+      type: 'DateTime',
+      description: "When the change was saved (the ledger entry's `createdAt`).",
+      resolve: (event) => new Date(event.occurredAt),
+    }),
+    customerCard: t.prismaField({
+      type: 'CustomerCard',
+      description:
+        'The customer card as it is when the event is delivered; `ledgerEntry.balanceAfter` is its balance right after this change.',
+      resolve: (query, event, _args, ctx) =>
+        ctx.deps.db.customerCard.findUniqueOrThrow({ ...query, where: { id: event.customerCardId, ...ownedBy(ctx.actor) } }),
+    }),
+    ledgerEntry: t.prismaField({
+      type: 'LedgerEntry',
+      description: 'The ledger entry the change was written as.',
+      resolve: (query, event, _args, ctx) =>
+        ctx.deps.db.ledgerEntry.findUniqueOrThrow({ ...query, where: { id: event.ledgerEntryId, ...ownedBy(ctx.actor) } }),
+    }),
+  }),
+});
+
+interface StampsChangedArgs {
+  customerCardId?: string | number | null;
+  cardId?: string | number | null;
+  storeId?: string | number | null;
+}
+
+/**
+ * Refusal of an id that names nothing of the store, shaped as the masking would shape the domain's
+ * NOT_FOUND; thrown as a GraphQL error because a refused subscription is expected, not worth a log line.
+ */
+function notFound(what: string, field: string): GraphQLError {
+  const { message, code, fields } = unknownId(what, field);
+  return new GraphQLError(message, { extensions: { code, fields } });
+}
+
+/** The database id a global id argument names, when it is of the caller's store. */
+async function ownedId(
+  typename: NodeType,
+  globalId: string | number,
+  field: string,
+  exists: (id: number) => Promise<unknown>,
+): Promise<number> {
+  const what = typename === 'CustomerCard' ? 'Customer card' : typename;
+  const id = databaseIdOf(typename, String(globalId));
+  if (id === undefined) throw notFound(what, field);
+  try {
+    await exists(id);
+  } catch (error) {
+    if (error instanceof DomainError && error.isNotFound) throw notFound(what, field);
+    throw error;
+  }
+  return id;
+}
+
+/** Turns the arguments into the feed's filter, checking that every id names something of the store. */
+async function stampFilter(ctx: GraphQLContext, args: StampsChangedArgs): Promise<StampFilter> {
+  const { customerCardId, cardId, storeId } = args;
+  if (customerCardId == null && cardId == null && storeId == null) {
+    throw new GraphQLError('stampsChanged needs at least one of customerCardId, cardId or storeId', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  const filter: StampFilter = {};
+  if (storeId != null) {
+    await ownedId('Store', storeId, 'storeId', async (id) => {
+      if (id !== ctx.actor.storeId) throw notFound('Store', 'storeId');
+    });
+  }
+  if (customerCardId != null) {
+    filter.customerCardId = await ownedId('CustomerCard', customerCardId, 'customerCardId', (id) =>
+      getCustomerCard(ctx.deps, ctx.actor, { customerCardId: id }),
+    );
+  }
+  if (cardId != null) {
+    filter.cardId = await ownedId('Card', cardId, 'cardId', (id) => getCard(ctx.deps, ctx.actor, id));
+  }
+  return filter;
+}
+
+builder.subscriptionField('stampsChanged', (t) =>
+  t.field({
+    type: StampEvent,
+    description:
+      "Every stamp, welcome bonus and redemption of the caller's store that matches all the filters given (at least one), as soon as it is saved, whether GraphQL or REST wrote it. An id that names nothing of the store is refused with NOT_FOUND.",
+    args: {
+      customerCardId: t.arg.id({ description: 'Only changes to this customer card (global id).' }),
+      cardId: t.arg.id({ description: 'Only changes to customer cards of this card (global id).' }),
+      storeId: t.arg.id({ description: "Every change in the store (global id of the caller's own store)." }),
+    },
+    subscribe: async (_root, args, ctx) => ctx.feed.subscribe(ctx.actor.storeId, await stampFilter(ctx, args), ctx.signal),
+    resolve: (event) => event,
+  }),
+);

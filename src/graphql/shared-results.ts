@@ -1,0 +1,107 @@
+import {
+  createSourceEventStream,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  execute,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { GraphQLContext } from './context.ts';
+
+type PromiseOrValue<T> = T | Promise<T>;
+
+/** Yoga serialises a result with its own `stringify` when it has one (SSE). */
+type SharedResult = ExecutionResult & { stringify?: (result: ExecutionResult) => string };
+
+/**
+ * Executes a subscription's selection once per event for every subscriber that asked for the same
+ * thing, instead of once per subscriber: a till screen's card may have thousands of watchers, and
+ * each execution reads the database. Subscribers share a result when the event object, the document,
+ * the operation name, the variables and `scopeOf(context)` are the same; so this is only right while
+ * nothing a subscription resolves depends on its subscriber beyond that scope (here the store, which
+ * every subscriber of an event shares, since events travel on per-store topics).
+ *
+ * The results of an event are kept in a WeakMap keyed by the event object, which the pub/sub hands
+ * to every subscriber: they go when the event does. The JSON of a shared result is built once too.
+ *
+ * Each event runs with `contextFor(context)`: a subscription's context lives as long as it does, and
+ * whatever is cached on it (DataLoaders, Pothos's per-context caches) would otherwise be served to
+ * every later event, however stale.
+ */
+export function useSharedSubscriptionResults(options: {
+  scopeOf: (context: GraphQLContext) => string;
+  contextFor: (context: GraphQLContext) => GraphQLContext;
+}): Plugin<GraphQLContext> {
+  const { scopeOf, contextFor } = options;
+  const documentIds = new WeakMap<DocumentNode, number>();
+  let lastDocumentId = 0;
+  const resultsByEvent = new WeakMap<object, Map<string, PromiseOrValue<SharedResult>>>();
+
+  // Yoga caches parsed documents by their text, so identical queries arrive as the same object.
+  const documentId = (document: DocumentNode) => {
+    let id = documentIds.get(document);
+    if (id === undefined) documentIds.set(document, (id = ++lastDocumentId));
+    return id;
+  };
+
+  const subscribe = async (args: ExecutionArgs) => {
+    const stream = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in stream)) return stream;
+    const key = [
+      documentId(args.document),
+      args.operationName ?? '',
+      JSON.stringify(args.variableValues ?? {}),
+      scopeOf(args.contextValue as GraphQLContext),
+    ].join('\n');
+    const run = (event: unknown) =>
+      execute({ ...args, rootValue: event, contextValue: contextFor(args.contextValue as GraphQLContext) });
+    return mapStream(stream[Symbol.asyncIterator](), (event) => {
+      if (typeof event !== 'object' || event === null) return run(event);
+      let results = resultsByEvent.get(event);
+      if (!results) resultsByEvent.set(event, (results = new Map()));
+      let result = results.get(key);
+      if (!result) {
+        const executed = run(event);
+        result = executed instanceof Promise ? executed.then(withCachedJson) : withCachedJson(executed);
+        results.set(key, result);
+      }
+      return result;
+    });
+  };
+
+  return {
+    onSubscribe({ setSubscribeFn }) {
+      setSubscribeFn(subscribe);
+    },
+  };
+}
+
+function withCachedJson(result: ExecutionResult): SharedResult {
+  let json: string | undefined;
+  Object.defineProperty(result, 'stringify', {
+    // Yoga passes a copy when it had to strip internals from errors; only the result itself is cached.
+    value: (value: ExecutionResult) => (value === result ? (json ??= JSON.stringify(value)) : JSON.stringify(value)),
+  });
+  return result;
+}
+
+/** The events of `source` mapped to results; `return()` releases the source (and its subscription). */
+function mapStream<T, U>(source: AsyncIterator<T>, map: (value: T) => PromiseOrValue<U>): AsyncIterableIterator<U> {
+  const mapped: AsyncIterableIterator<U> = {
+    [Symbol.asyncIterator]: () => mapped,
+    async next() {
+      const step = await source.next();
+      if (step.done) return { done: true, value: undefined };
+      return { done: false, value: await map(step.value) };
+    },
+    async return() {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+    async throw(error?: unknown) {
+      await source.return?.();
+      throw error;
+    },
+  };
+  return mapped;
+}

@@ -1,0 +1,121 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type ExecutionArgs, GraphQLError } from 'graphql';
+import { CloseCode, type OperationResult } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { type Actor, WriteSource } from '../domain/context.ts';
+import { authenticate } from '../http/auth.ts';
+import type { Runtime } from '../runtime.ts';
+import { GRAPHQL_PATH, type GraphQLServer } from './yoga.ts';
+
+export interface GraphQLWebSocket {
+  /** Open WebSocket connections. */
+  connections(): number;
+  /**
+   * Closes every connection with 1001 (going away), so graphql-ws clients reconnect (to another
+   * gateway, behind a balancer) and subscribe again; sockets that do not finish the closing
+   * handshake within `graceMs` are cut.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+interface ConnectionExtra {
+  socket: WebSocket;
+  request: IncomingMessage;
+  actor?: Actor;
+}
+
+/** What yoga's envelope hands each operation, carried to graphql-ws's execute/subscribe in `rootValue`. */
+interface Enveloped {
+  execute: (args: ExecutionArgs) => OperationResult;
+  subscribe: (args: ExecutionArgs) => OperationResult;
+}
+
+/**
+ * Serves the graphql-ws protocol on `path` of the gateway's own HTTP server, running every operation
+ * through the same yoga envelope as HTTP (limits, cost, error masking, shared subscription results).
+ * The token comes from the `connection_init` payload (`{"authorization": "Bearer …"}`), else from
+ * the upgrade request's Authorization header; without a valid one the socket is closed with 4401.
+ */
+export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, runtime: Runtime): GraphQLWebSocket {
+  const wss = new WebSocketServer({ noServer: true });
+  let closing = false;
+
+  const refuseUpgrade = (socket: Duplex, status: string) => {
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(request.url ?? '/', 'http://gateway').pathname;
+    if (path !== GRAPHQL_PATH) return refuseUpgrade(socket, '404 Not Found');
+    if (closing) return refuseUpgrade(socket, '503 Service Unavailable');
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  });
+
+  useServer<Record<string, unknown> | undefined, Partial<ConnectionExtra>>(
+    {
+      onConnect: async (ctx) => {
+        const extra = ctx.extra as ConnectionExtra;
+        const params = ctx.connectionParams ?? {};
+        const given = params.authorization ?? params.Authorization;
+        const header = typeof given === 'string' ? given : extra.request.headers.authorization;
+        const actor = await authenticate(runtime, header, WriteSource.GRAPHQL);
+        if (!actor) {
+          // graphql-ws would close with 4403 Forbidden; a missing or wrong token is 4401, as in HTTP.
+          extra.socket.close(CloseCode.Unauthorized, 'Unauthorized: send {"authorization": "Bearer <API token>"} in connection_init');
+          return false;
+        }
+        extra.actor = actor;
+        return true;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const extra = ctx.extra as ConnectionExtra;
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          actor: extra.actor,
+          params: payload,
+        });
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        const rootValue = { execute, subscribe } as Enveloped;
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue,
+        };
+      },
+      execute: (args) => (args.rootValue as Enveloped).execute(args),
+      subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
+    },
+    wss,
+  );
+
+  return {
+    connections: () => wss.clients.size,
+    async close(graceMs = 2000) {
+      closing = true;
+      const sockets = [...wss.clients];
+      const closed = sockets.map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())));
+      for (const socket of sockets) socket.close(1001, 'Server shutting down; reconnect');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(closed),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      for (const socket of wss.clients) socket.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

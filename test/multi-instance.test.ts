@@ -1,0 +1,156 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { WriteSource } from '../src/domain/context.ts';
+import { createStore } from '../src/domain/stores/store.service.ts';
+import { globalIdOf } from '../src/graphql/global-ids.ts';
+import { startRuntime } from '../src/runtime.ts';
+import { createScratchDatabase, type ScratchDatabase, testProvider } from './helpers/database.ts';
+import { seedCard, seedCustomerCard } from './helpers/factories.ts';
+import { connectWs, type LiveResult, subscribeSse } from './helpers/live.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+interface Gateway {
+  url: string;
+  child: ChildProcess;
+  output: string[];
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** `node --import tsx src/main.ts` on a free port, resolved once it says where it listens. */
+function startGateway(env: Record<string, string>): Promise<Gateway> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise<Gateway>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output.push(String(chunk));
+      const url = /listening on (http:\/\/\S+)/.exec(output.join(''))?.[1];
+      if (url) {
+        resolve({
+          url,
+          child,
+          output,
+          stop: async () => {
+            if (child.exitCode === null) child.kill('SIGTERM');
+            return exited;
+          },
+        });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => output.push(String(chunk)));
+    void exited.then((code) => reject(new Error(`gateway exited with ${code} before listening:\n${output.join('')}`)));
+  });
+}
+
+/** The next result for `customerCardId`, skipping others (the probes below). */
+async function nextFor(results: { next(ms?: number): Promise<LiveResult | undefined> }, customerCardId: number) {
+  for (;;) {
+    const result = await results.next();
+    if (!result?.data) throw new Error(`expected an event, got ${JSON.stringify(result)}`);
+    if (result.data.stampsChanged.customerCard.databaseId === customerCardId) return result.data.stampsChanged;
+  }
+}
+
+const SUBSCRIPTION = `subscription Watch($customerCardId: ID, $cardId: ID) {
+  stampsChanged(customerCardId: $customerCardId, cardId: $cardId) {
+    kind delta
+    customerCard { databaseId stampsCount }
+    ledgerEntry { balanceAfter source }
+  }
+}`;
+
+// Runs in the PostgreSQL project only: two processes need a database server they can share.
+describe.runIf(testProvider === 'postgresql')('two gateway processes sharing PostgreSQL and Redis', () => {
+  let scratch: ScratchDatabase;
+  let a: Gateway;
+  let b: Gateway;
+  let scene: Awaited<ReturnType<typeof seed>>;
+
+  async function seed(url: string) {
+    const runtime = await startRuntime(loadConfig({ DATABASE_URL: url, SEED_DEMO: 'false' }), { migrate: false });
+    try {
+      const { store, token } = await createStore(runtime.deps.db, 'Two gateways');
+      const actor = { storeId: store.id, source: WriteSource.REST };
+      const { card } = await seedCard(runtime.deps, actor);
+      const watched = await seedCustomerCard(runtime.deps, actor, card.id);
+      const probe = await seedCustomerCard(runtime.deps, actor, card.id);
+      return { storeId: store.id, token, card, watched, probe };
+    } finally {
+      await runtime.close();
+    }
+  }
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase();
+    scene = await seed(scratch.url);
+    const env = { DATABASE_URL: scratch.url, REDIS_URL: redisUrl, REDIS_PREFIX: `stampline-test-${randomBytes(6).toString('hex')}:` };
+    [a, b] = await Promise.all([startGateway(env), startGateway(env)]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await scratch?.drop();
+  }, 60_000);
+
+  it("delivers stamps written through one gateway's REST and GraphQL to SSE and WebSocket subscribers of the other", { timeout: 90_000 }, async () => {
+    const { token, watched, probe } = scene;
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    const stampGraphQL = async (customerCardId: number, stamps: number) => {
+      const response = await fetch(`${b.url}/graphql`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          query: 'mutation ($input: AddStampsInput!) { addStamps(input: $input) { userErrors { message } } }',
+          variables: { input: { customerCardId: globalIdOf('CustomerCard', customerCardId), stamps } },
+        }),
+      });
+      expect(await response.json()).toMatchObject({ data: { addStamps: { userErrors: [] } } });
+    };
+
+    // SSE answers once the subscription is live (Redis has confirmed the channel).
+    const sse = await subscribeSse(a.url, token, SUBSCRIPTION, { customerCardId: globalIdOf('CustomerCard', watched.customerCard.id) });
+    expect(sse.status).toBe(200);
+    // graphql-ws does not acknowledge a subscription: stamp another customer card of the card
+    // through B until the WebSocket subscriber on A sees one, then it is live too.
+    const ws = connectWs(a.url, { authorization: `Bearer ${token}` });
+    await ws.acknowledged;
+    const wsSubscription = ws.subscribe(SUBSCRIPTION, { cardId: globalIdOf('Card', scene.card.id) });
+    for (let live = false; !live; ) {
+      await stampGraphQL(probe.customerCard.id, 1);
+      live = Boolean(await wsSubscription.results.next(1000).catch(() => undefined));
+    }
+
+    const rest = await fetch(
+      `${b.url}/api/v1/accounts/${scene.storeId}/customers/${watched.customer.id}/customer_cards/${watched.customerCard.id}/stamp`,
+      { method: 'POST', headers, body: JSON.stringify({ stamps: 2 }) },
+    );
+    expect(rest.status).toBe(200);
+    await stampGraphQL(watched.customerCard.id, 3);
+
+    const expected = [
+      { kind: 'STAMP', delta: 2, ledgerEntry: { balanceAfter: 2, source: 'REST' } },
+      { kind: 'STAMP', delta: 3, ledgerEntry: { balanceAfter: 5, source: 'GRAPHQL' } },
+    ];
+    for (const event of expected) {
+      expect(await nextFor(sse.results, watched.customerCard.id)).toMatchObject(event);
+      expect(await nextFor(wsSubscription.results, watched.customerCard.id)).toMatchObject(event);
+    }
+
+    // SIGTERM with both streams open: A ends them and exits on its own.
+    expect(await a.stop()).toBe(0);
+    await sse.ended;
+    expect(sse.completed()).toBe(true);
+    expect((await ws.closed).code).toBe(1001);
+  });
+});
