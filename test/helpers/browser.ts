@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { testProvider } from './database.ts';
 import { repoRoot } from './process.ts';
 
 /** Debian's chromium, which `.ci/run` installs; CHROMIUM_PATH points elsewhere on other machines. */
@@ -22,9 +23,11 @@ const FLAGS = [
 /** Where the browser tests leave their screenshots (gitignored; CI keeps them as artifacts). */
 export const ARTIFACTS = join(repoRoot, 'test-artifacts');
 
+/** A path for `name` under the artifacts folder, one folder per database so the two runs never collide. */
 export function artifact(name: string): string {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  return join(ARTIFACTS, name);
+  const folder = join(ARTIFACTS, testProvider);
+  mkdirSync(folder, { recursive: true });
+  return join(folder, name);
 }
 
 export interface TestBrowser {
