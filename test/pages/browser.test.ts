@@ -146,6 +146,9 @@ async function driveTill(page: Page, problems: string[], s: Awaited<ReturnType<t
     await card.waitFor();
     expect(await page.locator('.customer__name').allInnerTexts()).toEqual(['Ada Lovelace']);
     expect(await card.locator('[data-field="count"]').innerText()).toBe('2');
+    expect(await card.getByRole('link', { name: 'Customer page of this card' }).getAttribute('href')).toMatch(
+      new RegExp(`/cards/${s.ada.customerCard.uuid}$`),
+    );
 
     await card.getByRole('button', { name: /^Add 1 stamp/ }).click();
     await expect.poll(() => text(page, '[data-field="message"]')).toBe('Stamped: Ada Lovelace now has 3 of 10 stamps on Coffee Card.');
@@ -156,6 +159,7 @@ async function driveTill(page: Page, problems: string[], s: Awaited<ReturnType<t
     await expect
       .poll(() => text(page, '[data-field="alert"]'))
       .toBe('Not enough stamps: Free coffee costs 10 stamps and Ada Lovelace has 3. Nothing was redeemed.');
+    await page.screenshot({ path: artifact('till-page-refusal.png') });
     await card.getByRole('button', { name: /^Redeem Branded mug/ }).click();
     await expect
       .poll(() => text(page, '[data-field="alert"]'))
@@ -176,6 +180,14 @@ async function driveTill(page: Page, problems: string[], s: Awaited<ReturnType<t
       'Ada Lovelace redeemed Free pastry',
       'Ada Lovelace got 1 stamp on Coffee Card',
     ]);
+
+    // An empty search lists the store's customers, each card as it is now.
+    await page.getByLabel('Find a customer').fill('');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.locator('.customer__name').allInnerTexts()).toEqual(['Ada Lovelace', 'Grace Hopper']);
+    const grace = page.locator(`.till-card[data-customer-card-id]`).nth(1);
+    expect(await grace.locator('[data-field="count"]').innerText()).toBe('6');
+    expect(await grace.locator('.reward-button--ready').allInnerTexts()).toEqual([expect.stringContaining('Redeem Free pastry')]);
 
     // The token lives in memory only.
     expect(await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie])).toEqual([0, 0, '']);

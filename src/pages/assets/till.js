@@ -2,7 +2,7 @@
 // find customers, stamp and redeem with one click each, and follow every stamp of the store live.
 import { GraphQLRequestError, idempotencyKey, request, subscribe } from './graphql.js';
 
-const CARD_FIELDS = `id stampsCount stampsRemaining status cardName availableRewards { id }
+const CARD_FIELDS = `id stampsCount stampsRemaining status cardName pageUrl availableRewards { id }
   card { stampsRequired cardColor rewards(first: 8) { edges { node { id name stampsRequired active } } } }`;
 
 const STORE = `query TillStore { store { id displayStoreName } }`;
@@ -198,6 +198,13 @@ function fillCard(item, card) {
       { class: 'till-card__head' },
       element('h4', { class: 'till-card__name', text: card.cardName }),
       element(
+        'span',
+        { class: 'till-card__dots', 'aria-hidden': 'true' },
+        ...Array.from({ length: card.card.stampsRequired }, (_, i) =>
+          element('span', { class: i < card.stampsCount ? 'dot-stamp dot-stamp--on' : 'dot-stamp' }),
+        ),
+      ),
+      element(
         'p',
         { class: 'till-card__count' },
         element('strong', { 'data-field': 'count', text: String(card.stampsCount) }),
@@ -206,6 +213,11 @@ function fillCard(item, card) {
         card.status === 'COMPLETED' ? element('span', { class: 'tag tag--done', text: 'complete' }) : undefined,
       ),
       stampButton,
+    ),
+    element(
+      'p',
+      { class: 'till-card__link' },
+      element('a', { href: card.pageUrl, target: '_blank', rel: 'noopener noreferrer', text: `Customer page of this card` }),
     ),
     rewards.length === 0
       ? element('p', { class: 'hint', text: 'This card has no rewards.' })
@@ -294,7 +306,7 @@ function feedItem(event) {
   return element(
     'li',
     { class: `feed-item feed-item--${event.kind.toLowerCase()}` },
-    element('span', { class: 'feed-item__delta', 'aria-hidden': 'true', text: event.delta > 0 ? `+${event.delta}` : String(event.delta) }),
+    element('span', { class: 'feed-item__delta', 'aria-hidden': 'true', text: event.delta > 0 ? `+${event.delta}` : `−${Math.abs(event.delta)}` }),
     element('span', { class: 'feed-item__what', text: what }),
     element('span', { class: 'feed-item__after', text: `${event.ledgerEntry.balanceAfter} / ${card.card.stampsRequired}` }),
     element('time', { class: 'feed-item__time', datetime: event.occurredAt, text: timeFormat.format(new Date(event.occurredAt)) }),
