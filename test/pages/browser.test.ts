@@ -126,6 +126,7 @@ describe('the till', () => {
 
 async function driveTill(page: Page, problems: string[], s: Awaited<ReturnType<typeof cafe>>) {
     await page.goto(`${t.url}/till`);
+    await page.screenshot({ path: artifact('till-sign-in.png') });
 
     // A wrong token is refused on the form.
     await page.getByLabel('Store API token').fill('sl_wrong');
@@ -155,22 +156,28 @@ async function driveTill(page: Page, problems: string[], s: Awaited<ReturnType<t
     expect(await card.locator('[data-field="count"]').innerText()).toBe('3');
     await expect.poll(() => text(page, '.feed-item__what')).toBe('Ada Lovelace got 1 stamp on Coffee Card');
 
+    // From the keyboard: Enter on the focused button stamps, and the redrawn card keeps the focus there.
+    await card.getByRole('button', { name: /^Add 1 stamp/ }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => card.locator('[data-field="count"]').innerText()).toBe('4');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe("Add 1 stamp to Ada Lovelace's Coffee Card");
+
     await card.getByRole('button', { name: /^Redeem Free coffee/ }).click();
     await expect
       .poll(() => text(page, '[data-field="alert"]'))
-      .toBe('Not enough stamps: Free coffee costs 10 stamps and Ada Lovelace has 3. Nothing was redeemed.');
+      .toBe('Not enough stamps: Free coffee costs 10 stamps and Ada Lovelace has 4. Nothing was redeemed.');
     await page.screenshot({ path: artifact('till-page-refusal.png') });
     await card.getByRole('button', { name: /^Redeem Branded mug/ }).click();
     await expect
       .poll(() => text(page, '[data-field="alert"]'))
       .toBe('Branded mug is switched off for now and cannot be redeemed. Nothing was changed.');
-    expect((await deps().db.customerCard.findUniqueOrThrow({ where: { id: s.ada.customerCard.id } })).stampsCount).toBe(3);
+    expect((await deps().db.customerCard.findUniqueOrThrow({ where: { id: s.ada.customerCard.id } })).stampsCount).toBe(4);
 
     await card.getByRole('button', { name: /^Redeem Free pastry/ }).click();
-    await expect.poll(() => text(page, '[data-field="message"]')).toBe('Redeemed Free pastry for Ada Lovelace: 3 stamps spent, 0 left.');
+    await expect.poll(() => text(page, '[data-field="message"]')).toBe('Redeemed Free pastry for Ada Lovelace: 3 stamps spent, 1 left.');
     expect(await page.locator('[data-field="alert"]').innerText()).toBe('');
-    expect(await card.locator('[data-field="count"]').innerText()).toBe('0');
-    expect((await deps().db.customerCard.findUniqueOrThrow({ where: { id: s.ada.customerCard.id } })).stampsCount).toBe(0);
+    expect(await card.locator('[data-field="count"]').innerText()).toBe('1');
+    expect((await deps().db.customerCard.findUniqueOrThrow({ where: { id: s.ada.customerCard.id } })).stampsCount).toBe(1);
 
     // A stamp from elsewhere (REST, another till) appears in the feed.
     await s.stamp(s.grace, 4);
@@ -178,6 +185,7 @@ async function driveTill(page: Page, problems: string[], s: Awaited<ReturnType<t
     expect(await page.locator('.feed-item__what').allInnerTexts()).toEqual([
       'Grace Hopper got 4 stamps on Coffee Card',
       'Ada Lovelace redeemed Free pastry',
+      'Ada Lovelace got 1 stamp on Coffee Card',
       'Ada Lovelace got 1 stamp on Coffee Card',
     ]);
 
