@@ -7,6 +7,7 @@ import { artifact, useBrowser } from '../helpers/browser.ts';
 import { seedCard } from '../helpers/factories.ts';
 import { expectStatus, restClient } from '../helpers/rest.ts';
 import { newStore } from '../helpers/runtime.ts';
+import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 import { useServer } from '../helpers/server.ts';
 
 // The pages in a real browser against a real gateway: the customer page sees a REST stamp arrive,
@@ -97,6 +98,31 @@ describe('the customer page', () => {
     await page.screenshot({ path: artifact('customer-card-page.png'), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('reconnects after the connection drops and shows what it missed', async () => {
+    const s = await cafe();
+    const proxy = await startTcpProxy(t.url);
+    const { page, problems } = await browser.open({ width: 430, height: 1000 });
+    try {
+      await page.goto(`${proxy.url.replace(/\/$/, '')}/cards/${s.ada.customerCard.uuid}`);
+      await page.waitForSelector('[data-field="live-state"][data-state="live"]');
+      proxy.cut();
+      await page.waitForSelector('[data-field="live-state"][data-state="retrying"]');
+      expect(await text(page, '[data-field="live-text"]')).toBe('Connection lost; reconnecting…');
+      // Given while the page is offline: no event will ever carry it to the page.
+      await s.stamp(s.ada, 3);
+      proxy.restore();
+      await page.waitForSelector('[data-field="live-state"][data-state="live"]', { timeout: 20_000 });
+      await textBecomes(page, '[data-field="stamps-count"]', '5', 5000);
+      await s.stamp(s.ada, 1);
+      await textBecomes(page, '[data-field="stamps-count"]', '6', 1000);
+      // Only the failed requests of the outage were logged.
+      expect(problems.filter((problem) => !problem.includes('ERR_'))).toEqual([]);
+    } finally {
+      await page.close();
+      await proxy.close();
+    }
   });
 
   it('answers an unknown card with a 404 page', async () => {
