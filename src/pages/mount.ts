@@ -19,7 +19,7 @@ function pageResponse(c: Context, body: string, status: 200 | 404 = 200): Respon
     'content-security-policy': PAGE_CSP,
     'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',
-    // The customer page shows live state and the till holds a session in memory: never from a cache.
+    // The customer page shows live state and the till holds a token in memory: never from a cache.
     'cache-control': 'no-store',
   });
 }

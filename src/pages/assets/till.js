@@ -33,8 +33,8 @@ const STATE_TEXT = {
   refused: 'Live feed refused; sign in again',
 };
 
-/** The session: the Authorization value and the store, in memory for as long as the tab lives. */
-let session;
+/** The signed-in state: the Authorization value and the store, in memory for as long as the tab lives. */
+let signedIn;
 let stopFeed;
 
 const $ = (selector) => document.querySelector(selector);
@@ -115,7 +115,7 @@ $('[data-form="sign-in"]').addEventListener('submit', async (event) => {
     return;
   }
   input.value = '';
-  session = { authorization, storeId: store.id, storeName: store.displayStoreName };
+  signedIn = { authorization, storeId: store.id, storeName: store.displayStoreName };
   field('store-name').textContent = store.displayStoreName;
   $('[data-view="sign-in"]').hidden = true;
   $('[data-view="workspace"]').hidden = false;
@@ -125,7 +125,7 @@ $('[data-form="sign-in"]').addEventListener('submit', async (event) => {
 });
 
 $('[data-action="sign-out"]').addEventListener('click', () => {
-  session = undefined;
+  signedIn = undefined;
   stopFeed?.();
   stopFeed = undefined;
   field('store-name').textContent = '';
@@ -143,12 +143,12 @@ $('[data-action="sign-out"]').addEventListener('click', () => {
 
 $('[data-form="search"]').addEventListener('submit', async (event) => {
   event.preventDefault();
-  if (!session) return;
+  if (!signedIn) return;
   const search = $('#search').value.trim();
   say('Searching…');
   let customers;
   try {
-    customers = (await request(session.authorization, SEARCH, { search: search || null })).store.customers;
+    customers = (await request(signedIn.authorization, SEARCH, { search: search || null })).store.customers;
   } catch (failure) {
     refuse(failure.message);
     return;
@@ -254,7 +254,7 @@ async function run(button, mutation, input, resultOf, context) {
   if (button.getAttribute('aria-busy') === 'true') return undefined;
   button.setAttribute('aria-busy', 'true');
   try {
-    const data = await request(session.authorization, mutation, { input });
+    const data = await request(signedIn.authorization, mutation, { input });
     const payload = resultOf(data);
     if (payload.userErrors.length > 0) {
       refuse(payload.userErrors.map((error) => refusalText(error, context)).join(' '));
@@ -314,14 +314,14 @@ function feedItem(event) {
 }
 
 function startFeed() {
-  const current = session;
+  const current = signedIn;
   stopFeed = subscribe(current.authorization, FEED, { storeId: current.storeId }, {
     onState(state) {
       field('live-state').dataset.state = state;
       field('live-text').textContent = STATE_TEXT[state];
     },
     onData(data) {
-      if (session !== current) return;
+      if (signedIn !== current) return;
       const event = data.stampsChanged;
       const feed = field('feed');
       feed.prepend(feedItem(event));
