@@ -37,8 +37,8 @@ interface Enveloped {
  * Serves the graphql-ws protocol on `path` of the gateway's own HTTP server, running every operation
  * through the same yoga envelope as HTTP (limits, cost, error masking, shared subscription results).
  * The token comes from the `connection_init` payload (`{"authorization": "Bearer …"}`, or a customer
- * page's `"CustomerCard <uuid>"`), else from
- * the upgrade request's Authorization header; without a valid one the socket is closed with 4401.
+ * page's `"CustomerCard <uuid>"`), else from the upgrade request's Authorization header; without a
+ * valid one the socket is closed with 4401.
  */
 export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, runtime: Runtime): GraphQLWebSocket {
   const wss = new WebSocketServer({ noServer: true });

@@ -129,6 +129,7 @@ $('[data-action="sign-out"]').addEventListener('click', () => {
   stopFeed?.();
   stopFeed = undefined;
   field('store-name').textContent = '';
+  $('#search').value = '';
   field('results').replaceChildren();
   field('feed').replaceChildren();
   field('feed-empty').hidden = false;
