@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { auditLedger, report } from './ledger-audit.ts';
+import { type Gateway, type Scene, seedScene, startGateway } from './gateway.ts';
+import { type PrivatePostgres, startPrivatePostgres } from './private-postgres.ts';
+import { startStampers } from './stampers.ts';
+
+const CLIENTS = 20;
+
+let postgres: PrivatePostgres;
+let gateway: Gateway;
+let scene: Scene;
+
+beforeAll(async () => {
+  postgres = await startPrivatePostgres();
+  scene = await seedScene(postgres.url, CLIENTS);
+  gateway = await startGateway({ DATABASE_URL: postgres.url });
+});
+
+afterAll(async () => {
+  await gateway?.process.stop('SIGKILL');
+  postgres?.destroy();
+});
+
+it('loses and doubles no acknowledged stamp when PostgreSQL restarts under 20 stamping clients, and serves again without a restart of its own', async () => {
+  const stampers = startStampers(() => gateway.url, scene);
+  await stampers.waitForAcknowledged(5);
+
+  postgres.stop();
+  const downSince = Date.now();
+  // While the database is down the gateway answers; it does not hang or crash.
+  const whileDown = await fetch(`${gateway.url}/api/v1/accounts/${scene.storeId}/customers/${scene.cards[0]!.customerId}/customer_cards/${scene.cards[0]!.customerCardId}`, {
+    headers: { authorization: `Bearer ${scene.token}` },
+  });
+  const downBody = await whileDown.json();
+  const graphqlWhileDown = await fetch(`${gateway.url}/graphql`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${scene.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ store { name } }' }),
+  });
+  const graphqlDownBody = await graphqlWhileDown.text();
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  postgres.start();
+  const upAt = Date.now();
+  const acknowledgedBefore = stampers.log.acknowledged.length;
+  await stampers.waitForAcknowledged(1);
+  const recoveredMs = Date.now() - upAt;
+  await stampers.waitForAcknowledged(5);
+  const log = await stampers.stop();
+
+  const audit = await auditLedger(postgres.url, log);
+  report('postgres-restart', audit, {
+    clients: CLIENTS,
+    outageMs: upAt - downSince,
+    firstWriteAfterRestartMs: recoveredMs,
+    statuses: JSON.stringify(Object.fromEntries(log.statuses)),
+  });
+
+  expect(whileDown.status).toBe(503);
+  expect(downBody).toEqual({ error: expect.any(String) });
+  expect(whileDown.headers.get('retry-after')).toBe('1');
+  expect(graphqlWhileDown.status, graphqlDownBody).toBe(503);
+  expect(JSON.parse(graphqlDownBody).errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+  expect(log.acknowledged.length).toBeGreaterThan(acknowledgedBefore);
+  expect(log.statuses.get('500') ?? 0).toBe(0);
+  expect(log.malformed).toEqual([]);
+  expect(audit.lost).toBe(0);
+  expect(audit.doubled).toBe(0);
+  expect(audit.balanceMismatches).toBe(0);
+  expect(gateway.process.child.exitCode).toBeNull();
+});
