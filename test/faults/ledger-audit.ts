@@ -11,6 +11,8 @@ export interface Audit {
   landedUnacknowledged: number;
   /** Customer cards whose stamps_count differs from the sum of their ledger. */
   balanceMismatches: number;
+  /** Ledger entries whose balance_after is not the running sum of their card's ledger up to them. */
+  runningSumMismatches: number;
 }
 
 export async function auditLedger(databaseUrl: string, log: StampLog): Promise<Audit> {
@@ -25,6 +27,10 @@ export async function auditLedger(databaseUrl: string, log: StampLog): Promise<A
       `SELECT c.id FROM customer_cards c LEFT JOIN ledger_entries l ON l.customer_card_id = c.id
        GROUP BY c.id, c.stamps_count HAVING c.stamps_count <> coalesce(sum(l.delta), 0)`,
     );
+    const running = await client.query(
+      `SELECT id FROM (SELECT id, balance_after, sum(delta) OVER (PARTITION BY customer_card_id ORDER BY id) AS total
+       FROM ledger_entries) entries WHERE balance_after <> total`,
+    );
     const found = log.acknowledged.filter((key) => counts.has(key)).length;
     return {
       acknowledged: log.acknowledged.length,
@@ -33,6 +39,7 @@ export async function auditLedger(databaseUrl: string, log: StampLog): Promise<A
       doubled: [...counts.values()].filter((n) => n > 1).length,
       landedUnacknowledged: log.unacknowledged.filter((key) => counts.has(key)).length,
       balanceMismatches: mismatches.rowCount ?? 0,
+      runningSumMismatches: running.rowCount ?? 0,
     };
   } finally {
     await client.end();

@@ -66,5 +66,6 @@ it('loses and doubles no acknowledged stamp when PostgreSQL restarts under 20 st
   expect(audit.lost).toBe(0);
   expect(audit.doubled).toBe(0);
   expect(audit.balanceMismatches).toBe(0);
+  expect(audit.runningSumMismatches).toBe(0);
   expect(gateway.process.child.exitCode).toBeNull();
 });
