@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
 import { mountGraphQL } from './graphql/mount.ts';
+import { cors } from './http/cors.ts';
+import { secureHeaders } from './http/security-headers.ts';
 import type { GraphQLServer } from './graphql/yoga.ts';
 import { mountRest } from './rest/mount.ts';
 import type { Runtime } from './runtime.ts';
@@ -11,6 +13,9 @@ import { mountWallet } from './wallet/mount.ts';
  */
 export function createApp(runtime: Runtime, graphql: GraphQLServer): Hono {
   const app = new Hono();
+  const https = runtime.config.publicUrl.startsWith('https:');
+  app.use('*', cors({ origins: runtime.config.corsOrigins }));
+  app.use('*', secureHeaders({ https }));
   app.get('/healthz', async (c) => {
     try {
       await runtime.database.db.$queryRawUnsafe('SELECT 1');
@@ -19,7 +24,7 @@ export function createApp(runtime: Runtime, graphql: GraphQLServer): Hono {
       return c.json({ status: 'unavailable', database: runtime.database.provider }, 503);
     }
   });
-  mountGraphQL(app, graphql);
+  mountGraphQL(app, graphql, { origins: runtime.config.corsOrigins }, https);
   mountRest(app, runtime);
   mountWallet(app, runtime);
   return app;
