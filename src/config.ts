@@ -16,6 +16,8 @@ export interface Config {
   seedDemo: boolean;
   /** REST requests each API token may make per window (in-memory, per process). */
   rateLimit: { limit: number; windowSeconds: number };
+  /** Longest a database statement, lock wait or connection attempt may take (see db/client.ts). */
+  databaseTimeoutMs: number;
   /** Browser origins allowed to call the API (CORS); empty, the default, allows none. */
   corsOrigins: string[];
   /** Apple and Google Wallet credentials and the push outbox (see docs/wallet.md). */
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     seedDemo: (env.SEED_DEMO ?? seedDefault) === 'true',
     rateLimit: { limit: positiveInteger(env, 'RATE_LIMIT_PER_MINUTE', 600), windowSeconds: 60 },
+    databaseTimeoutMs: positiveInteger(env, 'DATABASE_TIMEOUT_MS', 5000),
     corsOrigins: origins(env.CORS_ORIGINS),
     wallet: loadWalletConfig(env),
   };
