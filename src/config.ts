@@ -18,6 +18,10 @@ export interface Config {
   rateLimit: { limit: number; windowSeconds: number };
   /** Longest a database statement, lock wait or connection attempt may take (see db/client.ts). */
   databaseTimeoutMs: number;
+  /** Open SSE subscriptions plus graphql-ws sockets one API token may hold (per process). */
+  liveConnectionsPerToken: number;
+  /** Longest a client may take to send a whole request (headers and body); slow clients are cut. */
+  requestTimeoutMs: number;
   /** Browser origins allowed to call the API (CORS); empty, the default, allows none. */
   corsOrigins: string[];
   /** Apple and Google Wallet credentials and the push outbox (see docs/wallet.md). */
@@ -43,6 +47,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: (env.SEED_DEMO ?? seedDefault) === 'true',
     rateLimit: { limit: positiveInteger(env, 'RATE_LIMIT_PER_MINUTE', 600), windowSeconds: 60 },
     databaseTimeoutMs: positiveInteger(env, 'DATABASE_TIMEOUT_MS', 5000),
+    liveConnectionsPerToken: positiveInteger(env, 'LIVE_CONNECTIONS_PER_TOKEN', 100),
+    requestTimeoutMs: positiveInteger(env, 'REQUEST_TIMEOUT_MS', 30_000),
     corsOrigins: origins(env.CORS_ORIGINS),
     wallet: loadWalletConfig(env),
   };

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { MAX_BODY_BYTES } from '../http/limits.ts';
 import type { Runtime } from '../runtime.ts';
 import { identify, rateLimitKey } from './auth.ts';
 import { errorResponse, RestError } from './http.ts';
@@ -16,7 +17,6 @@ import { posterRoutes } from './routes/posters.ts';
 import { rewardRoutes } from './routes/rewards.ts';
 import { statusRoutes } from './routes/status.ts';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Every route of the layer, in the order of the Leal reference. */
 export const restRoutes = [
