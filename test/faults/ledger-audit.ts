@@ -7,8 +7,10 @@ export interface Audit {
   found: number;
   lost: number;
   doubled: number;
-  /** Writes that landed although the client never saw the 200 (the connection died first). */
+  /** Writes that landed although the client gave up on them (it never saw a 200). */
   landedUnacknowledged: number;
+  /** Acknowledged writes retried with their key after a failed attempt (each is in the ledger once). */
+  retried: number;
   /** Customer cards whose stamps_count differs from the sum of their ledger. */
   balanceMismatches: number;
   /** Ledger entries whose balance_after is not the running sum of their card's ledger up to them. */
@@ -38,6 +40,7 @@ export async function auditLedger(databaseUrl: string, log: StampLog): Promise<A
       lost: log.acknowledged.length - found,
       doubled: [...counts.values()].filter((n) => n > 1).length,
       landedUnacknowledged: log.unacknowledged.filter((key) => counts.has(key)).length,
+      retried: log.retried,
       balanceMismatches: mismatches.rowCount ?? 0,
       runningSumMismatches: running.rowCount ?? 0,
     };

@@ -11,8 +11,12 @@ import { freePort } from '../helpers/process.ts';
 export interface PrivatePostgres {
   url: string;
   port: number;
-  /** Fast shutdown: open connections are cut, as in a crash or a failover. */
-  stop(): void;
+  /**
+   * `fast`: open connections are cut and transactions rolled back, as in a restart or failover.
+   * `immediate`: the server dies without a checkpoint and recovers from its WAL at the next start, as
+   * after a crash.
+   */
+  stop(mode?: 'fast' | 'immediate'): void;
   start(): void;
   destroy(): void;
 }
@@ -50,14 +54,14 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   asPostgres(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
   const start = () => asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(root, 'log'), '-w', 'start']);
-  const stop = () => asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
+  const stop = (mode: 'fast' | 'immediate' = 'fast') => asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-m', mode, '-w', 'stop']);
   start();
   let running = true;
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
     port,
-    stop() {
-      stop();
+    stop(mode) {
+      stop(mode);
       running = false;
     },
     start() {

@@ -5,6 +5,8 @@ import type { Scene } from './gateway.ts';
 export interface StampLog {
   acknowledged: string[];
   unacknowledged: string[];
+  /** Acknowledged writes that took more than one attempt: their retries went out with the same key. */
+  retried: number;
   statuses: Map<string, number>;
   /** Bodies of failures that were not the documented REST error shape. */
   malformed: string[];
@@ -28,7 +30,7 @@ const FINISH_DEADLINE_MS = 30_000;
  * 200, as a till would, so a retry of a write that landed but was never acknowledged changes nothing.
  */
 export function startStampers(baseUrls: () => string, scene: Scene): Stampers {
-  const log: StampLog = { acknowledged: [], unacknowledged: [], statuses: new Map(), malformed: [] };
+  const log: StampLog = { acknowledged: [], unacknowledged: [], retried: 0, statuses: new Map(), malformed: [] };
   let running = true;
   let stopAt = Infinity;
   const count = (status: string) => log.statuses.set(status, (log.statuses.get(status) ?? 0) + 1);
@@ -37,7 +39,9 @@ export function startStampers(baseUrls: () => string, scene: Scene): Stampers {
     while (running) {
       const key = randomUUID();
       let acknowledged = false;
+      let attempts = 0;
       while (!acknowledged && Date.now() < stopAt) {
+        attempts++;
         try {
           const response = await fetch(
             `${baseUrls()}/api/v1/accounts/${scene.storeId}/customers/${card.customerId}/customer_cards/${card.customerCardId}/stamp`,
@@ -58,6 +62,7 @@ export function startStampers(baseUrls: () => string, scene: Scene): Stampers {
         if (!acknowledged) await new Promise((resolve) => setTimeout(resolve, 100));
       }
       (acknowledged ? log.acknowledged : log.unacknowledged).push(key);
+      if (acknowledged && attempts > 1) log.retried++;
     }
   };
   const clients = Promise.all(scene.cards.map(client));
