@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { mountGraphQL } from './graphql/mount.ts';
 import { cors } from './http/cors.ts';
-import { LiveConnections } from './http/live-connections.ts';
 import { secureHeaders } from './http/security-headers.ts';
 import type { GraphQLServer } from './graphql/yoga.ts';
 import { mountRest } from './rest/mount.ts';
@@ -25,7 +24,7 @@ export function createApp(runtime: Runtime, graphql: GraphQLServer): Hono {
       return c.json({ status: 'unavailable', database: runtime.database.provider }, 503);
     }
   });
-  mountGraphQL(app, graphql, { origins: runtime.config.corsOrigins }, https, LiveConnections.of(runtime));
+  mountGraphQL(app, graphql, runtime);
   mountRest(app, runtime);
   mountWallet(app, runtime);
   return app;
