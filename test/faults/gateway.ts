@@ -12,7 +12,7 @@ export interface Gateway {
 
 /** `node --import tsx src/main.ts` as a real child process, resolved once it says where it listens. */
 export async function startGateway(env: Record<string, string>): Promise<Gateway> {
-  const process = new RunningProcess(['--import', 'tsx', 'src/main.ts'], {
+  const child = new RunningProcess(['--import', 'tsx', 'src/main.ts'], {
     PORT: '0',
     HOST: '127.0.0.1',
     SEED_DEMO: 'false',
@@ -20,8 +20,8 @@ export async function startGateway(env: Record<string, string>): Promise<Gateway
     RATE_LIMIT_PER_MINUTE: '1000000',
     ...env,
   });
-  const [, url] = await process.waitForOutput(/listening on (http:\/\/\S+)/);
-  return { url: url!, process };
+  const [, url] = await child.waitForOutput(/listening on (http:\/\/\S+)/);
+  return { url: url!, process: child };
 }
 
 export interface Scene {
