@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { type Gateway, type Scene, seedScene, startGateway } from './gateway.ts';
 import { auditLedger, report } from './ledger-audit.ts';
 import { type PrivatePostgres, startPrivatePostgres } from './private-postgres.ts';
@@ -24,6 +24,7 @@ afterAll(async () => {
 
 it('leaves no half-written ledger entry or balance when a gateway is killed (SIGKILL) mid-stamp, and a new one carries on', async () => {
   const stampers = startStampers(() => current.url, scene);
+  onTestFinished(() => stampers.abort());
   await stampers.waitForAcknowledged(5);
 
   const signals = [];

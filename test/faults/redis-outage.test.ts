@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { globalIdOf } from '../../src/graphql/global-ids.ts';
 import { connectWs, eventually, subscribeSse } from '../helpers/live.ts';
 import { type Gateway, type Scene, seedScene, startGateway } from './gateway.ts';
@@ -38,6 +38,7 @@ it('keeps acknowledging stamps while Redis is down, and subscribers of another g
   await ws.acknowledged;
 
   const stampers = startStampers(() => writer.url, scene);
+  onTestFinished(() => stampers.abort());
   await eventually(() => [sse.results.received.length, wsSubscription.results.received.length], ([a, b]) => a! > 0 && b! > 0, 30_000);
 
   await redis.stop();

@@ -18,6 +18,8 @@ export interface Stampers {
   waitForAcknowledged(n: number, deadlineMs?: number): Promise<void>;
   /** Lets every client finish its current write (retrying it until acknowledged or out of time), then stops. */
   stop(): Promise<StampLog>;
+  /** Stops at once, leaving writes unfinished (after a failed test). */
+  abort(): void;
 }
 
 const ATTEMPT_TIMEOUT_MS = 5_000;
@@ -73,6 +75,10 @@ export function startStampers(baseUrls: () => string, scene: Scene): Stampers {
       const target = log.acknowledged.length + n * scene.cards.length;
       const deadline = Date.now() + deadlineMs;
       while (log.acknowledged.length < target && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    },
+    abort() {
+      running = false;
+      stopAt = 0;
     },
     async stop() {
       running = false;
