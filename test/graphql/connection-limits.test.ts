@@ -1,7 +1,9 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { addStamps } from '../../src/domain/customer-cards/customer-card.service.ts';
 import { globalIdOf } from '../../src/graphql/global-ids.ts';
 import { MAX_BODY_BYTES } from '../../src/http/limits.ts';
+import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
 import { connectWs, eventually, subscribeSse } from '../helpers/live.ts';
 import { newStore } from '../helpers/runtime.ts';
 import { useServer } from '../helpers/server.ts';
@@ -73,6 +75,28 @@ describe('slow and oversized clients', () => {
     });
     expect(response.status).toBe(413);
     expect((await response.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('keeps SSE streams and WebSockets open past the request timeout: it covers receiving the request only', async () => {
+    const a = await newStore(t.runtime);
+    const { card } = await seedCard(t.runtime.deps, a.actor);
+    const { customerCard } = await seedCustomerCard(t.runtime.deps, a.actor, card.id);
+    const sse = await subscribeSse(t.url, a.token, WATCH, { s: globalIdOf('Store', a.actor.storeId) });
+    const socket = connectWs(t.url, { authorization: `Bearer ${a.token}` });
+    const ws = socket.subscribe(WATCH, { s: globalIdOf('Store', a.actor.storeId) });
+    await socket.acknowledged;
+    // Well past REQUEST_TIMEOUT_MS (1 s) and Node's check interval.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await eventually(
+      async () => {
+        await addStamps(t.runtime.deps, a.actor, { customerCardId: customerCard.id, stamps: 1 });
+        return [sse.results.received.length, ws.results.received.length];
+      },
+      ([fromSse, fromWs]) => fromSse! > 0 && fromWs! > 0,
+    );
+    expect(sse.results.received[0]?.data?.stampsChanged.delta).toBe(1);
+    sse.close();
+    socket.close();
   });
 
   it('disconnects a client that never finishes sending its request (slowloris)', async () => {
