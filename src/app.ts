@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
 import { mountGraphQL } from './graphql/mount.ts';
+import { cors } from './http/cors.ts';
+import { secureHeaders } from './http/security-headers.ts';
 import type { GraphQLServer } from './graphql/yoga.ts';
 import { mountPages } from './pages/mount.ts';
 import { mountRest } from './rest/mount.ts';
@@ -12,6 +14,9 @@ import { mountWallet } from './wallet/mount.ts';
  */
 export function createApp(runtime: Runtime, graphql: GraphQLServer): Hono {
   const app = new Hono();
+  const https = runtime.config.publicUrl.startsWith('https:');
+  app.use('*', cors({ origins: runtime.config.corsOrigins }));
+  app.use('*', secureHeaders({ https }));
   app.get('/healthz', async (c) => {
     try {
       await runtime.database.db.$queryRawUnsafe('SELECT 1');
@@ -20,7 +25,7 @@ export function createApp(runtime: Runtime, graphql: GraphQLServer): Hono {
       return c.json({ status: 'unavailable', database: runtime.database.provider }, 503);
     }
   });
-  mountGraphQL(app, graphql);
+  mountGraphQL(app, graphql, runtime);
   mountRest(app, runtime);
   mountWallet(app, runtime);
   mountPages(app, runtime);

@@ -16,6 +16,14 @@ export interface Config {
   seedDemo: boolean;
   /** REST requests each API token may make per window (in-memory, per process). */
   rateLimit: { limit: number; windowSeconds: number };
+  /** Longest a database statement, lock wait or connection attempt may take (see db/client.ts). */
+  databaseTimeoutMs: number;
+  /** Open SSE subscriptions plus graphql-ws sockets one API token may hold (per process). */
+  liveConnectionsPerToken: number;
+  /** Longest a client may take to send a whole request (headers and body); slow clients are cut. */
+  requestTimeoutMs: number;
+  /** Browser origins allowed to call the API (CORS); empty, the default, allows none. */
+  corsOrigins: string[];
   /** Apple and Google Wallet credentials and the push outbox (see docs/wallet.md). */
   wallet: WalletConfig;
 }
@@ -38,8 +46,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     seedDemo: (env.SEED_DEMO ?? seedDefault) === 'true',
     rateLimit: { limit: positiveInteger(env, 'RATE_LIMIT_PER_MINUTE', 600), windowSeconds: 60 },
+    databaseTimeoutMs: positiveInteger(env, 'DATABASE_TIMEOUT_MS', 5000),
+    liveConnectionsPerToken: positiveInteger(env, 'LIVE_CONNECTIONS_PER_TOKEN', 100),
+    requestTimeoutMs: positiveInteger(env, 'REQUEST_TIMEOUT_MS', 30_000),
+    corsOrigins: origins(env.CORS_ORIGINS),
     wallet: loadWalletConfig(env),
   };
+}
+
+/** `CORS_ORIGINS`: comma-separated origins such as `https://till.example.com`, or `*` for any. */
+function origins(raw: string | undefined): string[] {
+  const list = (raw ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of list) {
+    let valid = origin === '*';
+    try {
+      valid ||= new URL(origin).origin === origin;
+    } catch {
+      // Not a URL at all; reported below.
+    }
+    if (!valid) throw new Error(`CORS_ORIGINS must list origins like https://till.example.com (no path, no trailing slash), got ${JSON.stringify(origin)}`);
+  }
+  return list;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -1,14 +1,17 @@
 import { loadConfig } from './config.ts';
 import { seedDemoIfEmpty } from './demo.ts';
+import { installLogRedaction } from './log-redaction.ts';
 import { startRuntime } from './runtime.ts';
 import { startServer } from './server.ts';
 
+installLogRedaction();
 const config = loadConfig();
 const runtime = await startRuntime(config);
 if (config.seedDemo) {
   const demo = await seedDemoIfEmpty(runtime.deps);
   if (demo) {
-    console.log(`Seeded a demo store (account_id ${demo.accountId}). Its API token, shown only now:\n  ${demo.token}`);
+    // The one token ever printed, on purpose (the log redaction would mask it): the demo's only way in.
+    process.stdout.write(`Seeded a demo store (account_id ${demo.accountId}). Its API token, shown only now:\n  ${demo.token}\n`);
   }
 }
 const server = await startServer(runtime);

@@ -17,7 +17,7 @@ export interface Runtime {
 /** Applies pending migrations, opens the database and wires the domain's dependencies. */
 export async function startRuntime(config: Config, options: OpenOptions & { migrate?: boolean } = {}): Promise<Runtime> {
   if (options.migrate !== false) await applyMigrations(config.databaseUrl);
-  const database = await openDatabase(config.databaseUrl, options);
+  const database = await openDatabase(config.databaseUrl, { timeoutMs: config.databaseTimeoutMs, ...options });
   const events = new EventBus();
   const cleanups: Array<() => Promise<void> | void> = [];
   let closed: Promise<void> | undefined;

@@ -30,6 +30,19 @@ export interface RunningServer {
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
 /**
+ * A client that trickles its request (slowloris) holds a socket; Node cuts it with 408 once the
+ * time is up. SSE and WebSocket are unaffected: the timeouts cover receiving the request, not the
+ * answer. Node looks for such clients every `connectionsCheckingInterval`.
+ */
+function slowClientLimits(requestTimeoutMs: number) {
+  return {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: Math.min(60_000, requestTimeoutMs),
+    connectionsCheckingInterval: Math.min(30_000, Math.ceil(requestTimeoutMs / 4)),
+  };
+}
+
+/**
  * Serves the gateway over HTTP on the runtime's host and port (0 picks a free one): the app, and
  * graphql-ws on the same server and path as GraphQL.
  */
@@ -41,7 +54,10 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
   // Wallet credentials load (or the development signer is created) before the first request.
   await Wallet.of(runtime).ready;
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: runtime.config.port, hostname: runtime.config.host }, () => resolve(s));
+    const s = serve(
+      { fetch: app.fetch, port: runtime.config.port, hostname: runtime.config.host, serverOptions: slowClientLimits(runtime.config.requestTimeoutMs) },
+      () => resolve(s),
+    );
   });
   const http = server as Server;
   const websocket = attachGraphQLWebSocket(http, graphql, runtime);

@@ -6,6 +6,8 @@ const postgres = process.env.TEST_DATABASE_URL;
 
 const shared = {
   include: ['test/**/*.test.ts'],
+  // The fault suite restarts servers of its own and runs on its own (npm run test:faults).
+  exclude: ['test/faults/**', '**/node_modules/**'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
 };

@@ -27,7 +27,15 @@ export interface Database {
 export interface OpenOptions {
   /** Called with every SQL statement the client sends (tests count them). */
   onQuery?: (sql: string) => void;
+  /**
+   * Longest a statement, a lock wait or a new connection may take (PostgreSQL), or a wait for SQLite's
+   * write lock. A stuck database then fails the request (503) instead of holding it and its
+   * connection for ever. Default DEFAULT_DATABASE_TIMEOUT_MS.
+   */
+  timeoutMs?: number;
 }
+
+export const DEFAULT_DATABASE_TIMEOUT_MS = 5000;
 
 /**
  * Opens the database named by `url`. Each provider's client and driver are imported only when used,
@@ -35,6 +43,7 @@ export interface OpenOptions {
  */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   const provider = providerOf(url);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS;
   const log = options.onQuery ? [{ emit: 'event' as const, level: 'query' as const }] : [];
   let db: Db;
   if (provider === 'sqlite') {
@@ -43,13 +52,23 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
       import('../generated/sqlite/client.ts'),
       import('./sqlite-adapter.ts'),
     ]);
-    db = new PrismaClient({ adapter: new SerializedSqliteAdapterFactory(url), log });
+    db = new PrismaClient({ adapter: new SerializedSqliteAdapterFactory(url, timeoutMs), log });
   } else {
     const [{ PrismaClient }, { PrismaPg }] = await Promise.all([
       import('../generated/postgresql/client.ts'),
       import('@prisma/adapter-pg'),
     ]);
-    const adapter = new PrismaPg({ connectionString: url, max: poolSize(url) });
+    const adapter = new PrismaPg({
+      connectionString: url,
+      max: poolSize(url),
+      // Enforced by the server, per session: a runaway statement or lock wait is cancelled (57014, 55P03).
+      statement_timeout: timeoutMs,
+      lock_timeout: timeoutMs,
+      // A transaction left open by a process that stalls releases its row locks.
+      idle_in_transaction_session_timeout: timeoutMs * 2,
+      // Enforced by the client: a server that accepts no connection (down, unreachable) fails fast.
+      connectionTimeoutMillis: timeoutMs,
+    });
     // The PostgreSQL client differs from the SQLite one only in PostgreSQL-only extras we do not use.
     db = new PrismaClient({ adapter, log }) as unknown as Db;
   }

@@ -17,8 +17,9 @@ export class SerializedSqliteAdapterFactory implements SqlMigrationAwareDriverAd
   readonly adapterName: string;
   readonly #inner: PrismaBetterSqlite3;
 
-  constructor(url: string) {
-    this.#inner = new PrismaBetterSqlite3({ url, timeout: 5000 });
+  /** `busyTimeoutMs`: how long a write waits for another process's write lock before failing (SQLITE_BUSY). */
+  constructor(url: string, busyTimeoutMs = 5000) {
+    this.#inner = new PrismaBetterSqlite3({ url, timeout: busyTimeoutMs });
     this.adapterName = this.#inner.adapterName;
   }
 

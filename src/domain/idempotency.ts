@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db, Tx } from '../db/client.ts';
 import { DomainError, ErrorCode, invalid } from './errors.ts';
+import { hasNul, NUL_MESSAGE } from './validation.ts';
 
 /**
  * Idempotency keys make a retried write return the first write's result. The key is recorded in the
@@ -38,6 +39,7 @@ export function checkIdempotencyKey(key: string | null | undefined): string | un
   if (typeof key !== 'string' || key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
     throw invalid({ idempotencyKey: [`must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`] });
   }
+  if (hasNul(key)) throw invalid({ idempotencyKey: [NUL_MESSAGE] });
   return key;
 }
 

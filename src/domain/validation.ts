@@ -2,6 +2,34 @@ import type { FieldErrorCollector } from './errors.ts';
 
 /** Small checks shared by the rule modules. Each adds a message to `errors` and returns whether the value passed. */
 
+// PostgreSQL refuses NUL in text and JSON: input carrying one is refused here, before any query, so
+// both APIs answer it as invalid input instead of a database error.
+export const NUL_MESSAGE = 'must not contain NUL characters';
+
+export function hasNul(text: string): boolean {
+  return text.includes('\u0000');
+}
+
+/** Whether any string or object key inside a JSON-like value holds a NUL (walked without recursion). */
+export function containsNul(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  let visited = 0;
+  while (stack.length > 0) {
+    const value = stack.pop();
+    // Cut off absurd inputs; the size limits of each field refuse them anyway.
+    if (++visited > 100_000) return false;
+    if (typeof value === 'string') {
+      if (hasNul(value)) return true;
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) {
+        if (hasNul(key)) return true;
+        stack.push(item);
+      }
+    }
+  }
+  return false;
+}
+
 export const HEX_COLOR = /^#[0-9A-Fa-f]{6}$/;
 export const SLUG = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
@@ -47,6 +75,10 @@ export function checkText(
   }
   if (value.length > max) {
     errors.add(field, `is too long (maximum is ${max} characters)`);
+    return false;
+  }
+  if (hasNul(value)) {
+    errors.add(field, NUL_MESSAGE);
     return false;
   }
   return true;

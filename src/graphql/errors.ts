@@ -1,7 +1,9 @@
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { maskError as defaultMaskError } from 'graphql-yoga';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { DomainError, ErrorCode } from '../domain/errors.ts';
+import { logUnavailable } from '../http/unavailable.ts';
 import { FeedClosedError } from '../stamp-feed.ts';
 import { builder } from './builder.ts';
 
@@ -102,5 +104,13 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
   }
   if (original instanceof PothosValidationError) return reveal(original.message, { code: 'BAD_USER_INPUT' });
   if (original instanceof FeedClosedError) return reveal(original.message, { code: 'SUBSCRIPTION_ENDED' });
+  if (isDatabaseUnavailable(original)) {
+    logUnavailable('GraphQL', original);
+    // A request that fails as a whole (authentication) is answered 503; yoga keeps 200 when data is partial.
+    return reveal('Service temporarily unavailable, retry shortly', {
+      code: 'SERVICE_UNAVAILABLE',
+      http: { status: 503, headers: { 'Retry-After': '1' } },
+    });
+  }
   return defaultMaskError(error, message, isDev);
 }

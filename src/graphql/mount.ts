@@ -1,17 +1,86 @@
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
+import { corsHeaders } from '../http/cors.ts';
+import { MAX_BODY_BYTES } from '../http/limits.ts';
+import { LiveConnections, liveConnectionKey, TOO_MANY_CONNECTIONS } from '../http/live-connections.ts';
+import { limiterOf, rateLimitHeaders, rateLimitKey } from '../http/rate-limit.ts';
+import { securityHeaders } from '../http/security-headers.ts';
+import { logUnavailable } from '../http/unavailable.ts';
+import type { Runtime } from '../runtime.ts';
 import { type EventStreamSink, streamEvents } from './event-stream.ts';
+import { authenticateViewer, type Viewer } from './viewer.ts';
 import { GRAPHQL_PATH, type GraphQLServer } from './yoga.ts';
 
-/** Serves GraphQL (and GraphiQL for browsers) at /graphql; subscriptions over SSE come through here too. */
-export function mountGraphQL(app: Hono, yoga: GraphQLServer): void {
+/** A refusal before GraphQL runs, in GraphQL's error shape. */
+function refuse(c: Context, status: ContentfulStatusCode, message: string, code: string, headers: Record<string, string> = {}) {
+  return c.json({ errors: [{ message, extensions: { code } }] }, status, headers);
+}
+
+/**
+ * Serves GraphQL (and GraphiQL for browsers) at /graphql; subscriptions over SSE come through here too.
+ * The caller is authenticated here, once, so that its requests count against the same per-token rate
+ * limit as REST; yoga receives the actor with the request.
+ */
+export function mountGraphQL(app: Hono, yoga: GraphQLServer, runtime: Runtime): void {
+  const cors = { origins: runtime.config.corsOrigins };
+  const https = runtime.config.publicUrl.startsWith('https:');
+  const live = LiveConnections.of(runtime);
+  const limiter = limiterOf(runtime);
+  app.use(
+    GRAPHQL_PATH,
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      // The unread rest of the body would be parsed as the next request: close the connection.
+      onError: (c) =>
+        refuse(c, 413, `Request body too large (at most ${MAX_BODY_BYTES} bytes)`, 'PAYLOAD_TOO_LARGE', { Connection: 'close' }),
+    }),
+  );
   app.on(['GET', 'POST', 'OPTIONS'], GRAPHQL_PATH, async (c) => {
     const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+    let viewer: Viewer | undefined;
+    try {
+      viewer = await authenticateViewer(runtime, c.req.header('authorization'));
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      logUnavailable('GraphQL', error);
+      return refuse(c, 503, 'Service temporarily unavailable, retry shortly', 'SERVICE_UNAVAILABLE', { 'Retry-After': '1' });
+    }
+    const actor = viewer?.actor;
+    // Customer pages carry no API token: they count against their address, like anonymous calls.
+    const decision = limiter.hit(rateLimitKey(c, actor));
+    const limitHeaders = rateLimitHeaders(limiter, decision);
+    if (!decision.allowed) {
+      return refuse(c, 429, 'Rate limit exceeded', 'RATE_LIMITED', { ...limitHeaders, 'Retry-After': String(decision.resetSeconds) });
+    }
     const sse: EventStreamSink = {};
-    const response = await yoga.fetch(c.req.raw, outgoing ? { sse } : {});
-    if (!sse.results || !outgoing) return response;
-    streamEvents(sse.results, response.headers, outgoing);
+    const context = { actor, cardHolder: viewer?.cardHolder };
+    const response = await yoga.fetch(c.req.raw, outgoing ? { sse, ...context } : context);
+    if (!sse.results || !outgoing) {
+      const answer = new Response(response.body, response);
+      for (const [name, value] of Object.entries(limitHeaders)) answer.headers.set(name, value);
+      return answer;
+    }
+    const key = liveConnectionKey(c.req.header('authorization'));
+    if (!live.acquire(key)) {
+      await sse.results.return?.();
+      return refuse(c, 429, `Too many live connections for this API token (at most ${live.limit})`, TOO_MANY_CONNECTIONS, {
+        'Retry-After': '5',
+      });
+    }
+    outgoing.once('close', () => live.release(key));
+    // The stream bypasses Hono's response, and with it the middleware that adds these headers.
+    const headers = new Headers(response.headers);
+    const extra = {
+      ...securityHeaders(headers.get('content-type'), https),
+      ...corsHeaders(cors, c.req.header('origin')),
+      ...limitHeaders,
+    };
+    for (const [name, value] of Object.entries(extra)) if (!headers.has(name)) headers.set(name, value);
+    streamEvents(sse.results, headers, outgoing);
     return RESPONSE_ALREADY_SENT;
   });
 }

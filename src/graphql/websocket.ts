@@ -5,6 +5,8 @@ import { CloseCode, type OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Actor } from '../domain/context.ts';
+import { MAX_BODY_BYTES } from '../http/limits.ts';
+import { LiveConnections, liveConnectionKey } from '../http/live-connections.ts';
 import type { Runtime } from '../runtime.ts';
 import { authenticateViewer, type CardHolder } from './viewer.ts';
 import { GRAPHQL_PATH, type GraphQLServer } from './yoga.ts';
@@ -41,7 +43,9 @@ interface Enveloped {
  * valid one the socket is closed with 4401.
  */
 export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, runtime: Runtime): GraphQLWebSocket {
-  const wss = new WebSocketServer({ noServer: true });
+  // A client message is one operation; it gets no more room than a REST body (ws allows 100 MiB).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
+  const live = LiveConnections.of(runtime);
   let closing = false;
 
   const refuseUpgrade = (socket: Duplex, status: string) => {
@@ -67,6 +71,12 @@ export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, runt
           extra.socket.close(CloseCode.Unauthorized, 'Unauthorized: send {"authorization": "Bearer <API token>"} in connection_init');
           return false;
         }
+        const key = liveConnectionKey(header);
+        if (!live.acquire(key)) {
+          extra.socket.close(4429, `Too many live connections for this API token (at most ${live.limit})`);
+          return false;
+        }
+        extra.socket.once('close', () => live.release(key));
         extra.actor = viewer.actor;
         extra.cardHolder = viewer.cardHolder;
         return true;

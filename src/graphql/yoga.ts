@@ -57,6 +57,8 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed): GraphQLS
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
+    // CORS is the app's (CORS_ORIGINS, closed by default); yoga's own would allow every origin.
+    cors: false,
     // Authenticates once per operation; no token, no data (HTTP 401, code UNAUTHENTICATED).
     context: async ({ request, actor: connectionActor, cardHolder: connectionCardHolder }) => {
       const viewer = connectionActor

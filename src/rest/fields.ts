@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { hasNul, NUL_MESSAGE } from '../domain/validation.ts';
 import { RestError, type RestFieldErrors } from './http.ts';
 
 /**
@@ -72,9 +73,6 @@ export function Bool() {
   return z.preprocess(toBoolean, z.boolean({ error: message('must be one of: true, false, 1, 0') }));
 }
 
-// PostgreSQL refuses NUL in text and JSON; refusing it here keeps that a 422, not a 500.
-const hasNul = (text: string) => text.includes('\u0000');
-const NUL_MESSAGE = 'must not contain NUL characters';
 
 /** Deeper JSON than this is refused: nothing legitimate nests so far, and deep values exhaust stacks. */
 export const MAX_JSON_DEPTH = 20;

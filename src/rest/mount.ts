@@ -1,11 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { MAX_BODY_BYTES } from '../http/limits.ts';
+import { limiterOf } from '../http/rate-limit.ts';
 import type { Runtime } from '../runtime.ts';
-import { identify, rateLimitKey } from './auth.ts';
+import { identify } from './auth.ts';
 import { errorResponse, RestError } from './http.ts';
 import { openApiDocument } from './openapi.ts';
-import { FixedWindowLimiter, rateLimit } from './rate-limit.ts';
+import { rateLimit } from './rate-limit.ts';
 import { API_PREFIX, registerRoute, type RestEnv } from './route.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { cardRoutes } from './routes/cards.ts';
@@ -16,7 +18,6 @@ import { posterRoutes } from './routes/posters.ts';
 import { rewardRoutes } from './routes/rewards.ts';
 import { statusRoutes } from './routes/status.ts';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Every route of the layer, in the order of the Leal reference. */
 export const restRoutes = [
@@ -33,10 +34,9 @@ export const restRoutes = [
 /** Adds the Leal-compatible REST API under /api/v1, with its OpenAPI document. */
 export function mountRest(app: Hono, runtime: Runtime): void {
   const api = new OpenAPIHono<RestEnv>();
-  const limiter = new FixedWindowLimiter(runtime.config.rateLimit);
   api.onError((error, c) => errorResponse(c, error));
   api.use('*', identify(runtime));
-  api.use('*', rateLimit(limiter, rateLimitKey));
+  api.use('*', rateLimit(limiterOf(runtime)));
   api.use(
     '*',
     bodyLimit({

@@ -1,67 +1,13 @@
-import type { Context, MiddlewareHandler } from 'hono';
-import { RestError, errorResponse } from './http.ts';
+import type { MiddlewareHandler } from 'hono';
+import { type FixedWindowLimiter, rateLimitHeaders, rateLimitKey } from '../http/rate-limit.ts';
+import { errorResponse, RestError } from './http.ts';
 import type { RestEnv } from './route.ts';
 
-export interface RateLimitPolicy {
-  limit: number;
-  windowSeconds: number;
-}
-
-export interface RateLimitDecision {
-  allowed: boolean;
-  remaining: number;
-  /** Seconds until the caller's window starts over. */
-  resetSeconds: number;
-}
-
-/**
- * Fixed-window counters kept in this process's memory: a gateway with several processes allows the
- * limit per process. Expired windows are swept as requests arrive, so no timer holds the process.
- */
-export class FixedWindowLimiter {
-  readonly policy: RateLimitPolicy;
-  readonly #windows = new Map<string, { count: number; resetAt: number }>();
-  readonly #now: () => number;
-  #nextSweep = 0;
-
-  constructor(policy: RateLimitPolicy, now: () => number = Date.now) {
-    this.policy = policy;
-    this.#now = now;
-  }
-
-  hit(key: string): RateLimitDecision {
-    const now = this.#now();
-    const windowMs = this.policy.windowSeconds * 1000;
-    if (now >= this.#nextSweep) {
-      for (const [k, w] of this.#windows) if (w.resetAt <= now) this.#windows.delete(k);
-      this.#nextSweep = now + windowMs;
-    }
-    let window = this.#windows.get(key);
-    if (!window || window.resetAt <= now) {
-      window = { count: 0, resetAt: now + windowMs };
-      this.#windows.set(key, window);
-    }
-    window.count += 1;
-    const resetSeconds = Math.max(1, Math.ceil((window.resetAt - now) / 1000));
-    return {
-      allowed: window.count <= this.policy.limit,
-      remaining: Math.max(0, this.policy.limit - window.count),
-      resetSeconds,
-    };
-  }
-}
-
 /** Counts the request, sets the RateLimit-* headers on every answer, and refuses over the limit. */
-export function rateLimit(limiter: FixedWindowLimiter, keyOf: (c: Context<RestEnv>) => string): MiddlewareHandler<RestEnv> {
-  const { limit, windowSeconds } = limiter.policy;
+export function rateLimit(limiter: FixedWindowLimiter): MiddlewareHandler<RestEnv> {
   return async (c, next) => {
-    const decision = limiter.hit(keyOf(c));
-    const headers = {
-      'RateLimit-Limit': String(limit),
-      'RateLimit-Remaining': String(decision.remaining),
-      'RateLimit-Reset': String(decision.resetSeconds),
-      'RateLimit-Policy': `${limit};w=${windowSeconds}`,
-    };
+    const decision = limiter.hit(rateLimitKey(c, c.get('actor')));
+    const headers = rateLimitHeaders(limiter, decision);
     if (!decision.allowed) {
       return errorResponse(
         c,

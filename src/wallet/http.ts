@@ -1,4 +1,6 @@
 import type { Context, Handler } from 'hono';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
+import { logUnavailable } from '../http/unavailable.ts';
 
 /** Small response helpers shared by the wallet routes. Errors are `{"error": "<summary>"}`. */
 
@@ -7,14 +9,19 @@ export function jsonError(c: Context, status: 400 | 401 | 404 | 500 | 503, error
 }
 
 /**
- * Wraps a handler so a fault (the database gone, a signing failure) is logged and answered as a 500
- * without leaking details; bad input is answered by the handlers themselves with 4xx.
+ * Wraps a handler so a fault (a signing failure, a bug) is logged and answered as a 500 without
+ * leaking details, and a database outage as a 503; bad input is answered by the handlers themselves with 4xx.
  */
 export function guarded(handler: (c: Context) => Promise<Response>): Handler {
   return async (c) => {
     try {
       return await handler(c);
     } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        logUnavailable('wallet', error);
+        c.header('Retry-After', '1');
+        return jsonError(c, 503, 'Service temporarily unavailable, retry shortly');
+      }
       console.error(`wallet: ${c.req.method} ${new URL(c.req.url).pathname} failed`, error);
       return jsonError(c, 500, 'Internal error');
     }

@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { buildSchema, type GraphQLObjectType } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addStamps, redeemReward } from '../../src/domain/customer-cards/customer-card.service.ts';
 import { globalIdOf, type NodeType } from '../../src/graphql/global-ids.ts';
 import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
 import { graphqlClient } from '../helpers/graphql.ts';
+import { repoRoot } from '../helpers/process.ts';
 import { newStore, type TestStore } from '../helpers/runtime.ts';
 import { useServer } from '../helpers/server.ts';
 
@@ -38,6 +41,22 @@ beforeAll(async () => {
 
 const gid = (type: NodeType) => globalIdOf(type, ids[type]);
 
+/** Every mutation, with another store's ids, and the input field its NOT_FOUND names. */
+const mutationCases = (): [string, string, Record<string, unknown>, string][] => [
+  ['updateStore', 'UpdateStoreInput', { id: gid('Store'), name: 'Mine now' }, 'id'],
+  ['updateCard', 'UpdateCardInput', { id: gid('Card'), name: 'Mine now' }, 'id'],
+  ['archiveCard', 'ArchiveCardInput', { id: gid('Card') }, 'id'],
+  ['unarchiveCard', 'UnarchiveCardInput', { id: gid('Card') }, 'id'],
+  ['createReward', 'CreateRewardInput', { cardId: gid('Card'), name: 'Mine', stampsRequired: 1 }, 'cardId'],
+  ['updateReward', 'UpdateRewardInput', { id: gid('Reward'), name: 'Mine now' }, 'id'],
+  ['deleteReward', 'DeleteRewardInput', { id: gid('Reward') }, 'id'],
+  ['createCustomer', 'CreateCustomerInput', { firstName: 'X', email: 'x@example.com', cardId: gid('Card') }, 'cardId'],
+  ['updateCustomer', 'UpdateCustomerInput', { id: gid('Customer'), firstName: 'Mine now' }, 'id'],
+  ['enrolCustomer', 'EnrolCustomerInput', { customerId: gid('Customer'), cardId: gid('Card') }, 'customerId'],
+  ['addStamps', 'AddStampsInput', { customerCardId: gid('CustomerCard'), stamps: 1 }, 'customerCardId'],
+  ['redeemReward', 'RedeemRewardInput', { customerCardId: gid('CustomerCard'), rewardId: gid('Reward') }, 'customerCardId'],
+  ];
+
 describe("another store's records do not exist for the caller", () => {
   it('node and nodes resolve to null for every type', async () => {
     for (const type of Object.keys(ids) as NodeType[]) {
@@ -50,6 +69,16 @@ describe("another store's records do not exist for the caller", () => {
       ids: (Object.keys(ids) as NodeType[]).map(gid),
     });
     expect(many.nodes).toEqual(Object.keys(ids).map(() => null));
+  });
+
+  it('a lookup by the code on the pass answers null', async () => {
+    const { uuid } = await deps().db.customerCard.findUniqueOrThrow({ where: { id: ids.CustomerCard } });
+    expect((await api.data(a.token, 'query($u: String!) { store { customerCardByUuid(uuid: $u) { databaseId } } }', { u: uuid })).store).toEqual({
+      customerCardByUuid: { databaseId: ids.CustomerCard },
+    });
+    expect((await api.data(b.token, 'query($u: String!) { store { customerCardByUuid(uuid: $u) { databaseId } } }', { u: uuid })).store).toEqual({
+      customerCardByUuid: null,
+    });
   });
 
   it('lookups by databaseId answer null', async () => {
@@ -80,6 +109,16 @@ describe("another store's records do not exist for the caller", () => {
     expect(data.store.customerCards).toEqual({ totalCount: 1, edges: [{ node: { card: { name: 'Own card' } } }] });
   });
 
+  it("a create names no store: it lands in the caller's", async () => {
+    const before = await deps().db.card.count({ where: { storeId: a.actor.storeId } });
+    const data = await api.data(b.token, 'mutation { createCard(input: {name: "Planted"}) { card { databaseId } userErrors { code } } }');
+    expect(data.createCard.userErrors).toEqual([]);
+    const created = await deps().db.card.findUniqueOrThrow({ where: { id: data.createCard.card.databaseId } });
+    expect(created.storeId).toBe(b.actor.storeId);
+    expect(await deps().db.card.count({ where: { storeId: a.actor.storeId } })).toBe(before);
+    await deps().db.card.delete({ where: { id: created.id } });
+  });
+
   it('every mutation answers NOT_FOUND on the foreign id and changes nothing', async () => {
     const snapshot = async () => ({
       card: await deps().db.card.findUniqueOrThrow({ where: { id: ids.Card } }),
@@ -91,25 +130,48 @@ describe("another store's records do not exist for the caller", () => {
       customers: await deps().db.customer.count({ where: { storeId: a.actor.storeId } }),
     });
     const before = await snapshot();
-    const cases: [string, string, Record<string, unknown>, string][] = [
-      ['updateStore', 'UpdateStoreInput', { id: gid('Store'), name: 'Mine now' }, 'id'],
-      ['updateCard', 'UpdateCardInput', { id: gid('Card'), name: 'Mine now' }, 'id'],
-      ['archiveCard', 'ArchiveCardInput', { id: gid('Card') }, 'id'],
-      ['unarchiveCard', 'UnarchiveCardInput', { id: gid('Card') }, 'id'],
-      ['createReward', 'CreateRewardInput', { cardId: gid('Card'), name: 'Mine', stampsRequired: 1 }, 'cardId'],
-      ['updateReward', 'UpdateRewardInput', { id: gid('Reward'), name: 'Mine now' }, 'id'],
-      ['deleteReward', 'DeleteRewardInput', { id: gid('Reward') }, 'id'],
-      ['createCustomer', 'CreateCustomerInput', { firstName: 'X', email: 'x@example.com', cardId: gid('Card') }, 'cardId'],
-      ['updateCustomer', 'UpdateCustomerInput', { id: gid('Customer'), firstName: 'Mine now' }, 'id'],
-      ['enrolCustomer', 'EnrolCustomerInput', { customerId: gid('Customer'), cardId: gid('Card') }, 'customerId'],
-      ['addStamps', 'AddStampsInput', { customerCardId: gid('CustomerCard'), stamps: 1 }, 'customerCardId'],
-      ['redeemReward', 'RedeemRewardInput', { customerCardId: gid('CustomerCard'), rewardId: gid('Reward') }, 'customerCardId'],
-    ];
-    for (const [name, inputType, input, field] of cases) {
+    for (const [name, inputType, input, field] of mutationCases()) {
       const data = await api.data(b.token, `mutation($input: ${inputType}!) { ${name}(input: $input) { userErrors { field code } } }`, { input });
       expect(data[name].userErrors, name).toEqual([{ field: ['input', field], code: 'NOT_FOUND' }]);
     }
     expect(await snapshot()).toEqual(before);
     expect(await deps().db.customer.count({ where: { storeId: b.actor.storeId } })).toBe(1);
   });
+});
+
+/**
+ * Where the tenancy of each entry point is proven. Built from the schema, so a new root field, store
+ * lookup, list or mutation fails here until a case for it is written.
+ */
+const COVERED: Record<string, string> = {
+  'Query.node': 'node and nodes resolve to null for every type',
+  'Query.nodes': 'node and nodes resolve to null for every type',
+  'Query.store': 'always the caller\'s store: every test here reads through it',
+  'Store.card': 'lookups by databaseId answer null',
+  'Store.reward': 'lookups by databaseId answer null',
+  'Store.customer': 'lookups by databaseId answer null',
+  'Store.customerCard': 'lookups by databaseId answer null',
+  'Store.customerCardByUuid': 'a lookup by the code on the pass answers null',
+  'Store.cards': "lists hold only the caller's records",
+  'Store.rewards': "lists hold only the caller's records",
+  'Store.customers': "lists hold only the caller's records",
+  'Store.customerCards': "lists hold only the caller's records",
+  'Mutation.createCard': 'a create names no store: it lands in the caller\'s',
+  'Subscription.stampsChanged': "test/graphql/subscriptions.test.ts: refuses another store's ids with NOT_FOUND",
+};
+
+it('has a tenancy case for every root field, store field with arguments, mutation and subscription', () => {
+  const schema = buildSchema(readFileSync(`${repoRoot}/schema.graphql`, 'utf8'));
+  const fieldsOf = (type: GraphQLObjectType | null | undefined, onlyWithArgs = false) =>
+    Object.values(type?.getFields() ?? {})
+      .filter((field) => !onlyWithArgs || field.args.length > 0)
+      .map((field) => `${type!.name}.${field.name}`);
+  const entryPoints = [
+    ...fieldsOf(schema.getQueryType()),
+    ...fieldsOf(schema.getType('Store') as GraphQLObjectType, true),
+    ...fieldsOf(schema.getMutationType()),
+    ...fieldsOf(schema.getSubscriptionType()),
+  ];
+  const covered = new Set([...Object.keys(COVERED), ...mutationCases().map(([name]) => `Mutation.${name}`)]);
+  expect(entryPoints.filter((entry) => !covered.has(entry))).toEqual([]);
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RestError } from '../../src/rest/http.ts';
 import { parseNestedParams, splitKey } from '../../src/rest/params.ts';
-import { FixedWindowLimiter } from '../../src/rest/rate-limit.ts';
+import { FixedWindowLimiter } from '../../src/http/rate-limit.ts';
 import { formEncode } from '../helpers/rest.ts';
 
 const parse = (query: string) => parseNestedParams(new URLSearchParams(query));

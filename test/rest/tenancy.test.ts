@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { createLocation } from '../../src/domain/locations/location.service.ts';
 import { createPoster } from '../../src/domain/posters/poster.service.ts';
 import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
+import { restRoutes } from '../../src/rest/mount.ts';
 import { restStore } from '../helpers/rest.ts';
 import { useServer } from '../helpers/server.ts';
 
@@ -97,6 +98,101 @@ it("answers 404 to another store's token on every endpoint, through either store
       expect(response.status).toBe(201);
     } else {
       expect({ method, path, status: response.status }).toEqual({ method, path, status: 404 });
+    }
+  }
+  expect(await snapshot(owner.actor.storeId)).toBe(before);
+});
+
+/**
+ * The route table itself drives this one: every route but the public ones is called by another
+ * store's token with the owner's ids, so a route added without thought for tenancy is tried too. A
+ * route with a body needs an entry in BODIES (a body that would pass validation, so only tenancy can
+ * refuse it), and a path parameter needs a record in `recordFor`; missing either fails the test.
+ */
+const BODIES: Record<string, (owner: { cardId: number; rewardId: number }) => unknown> = {
+  'patch /accounts/{id}': () => ({ account: { name: 'Taken' } }),
+  'post /accounts/{account_id}/cards': () => ({ card: { name: 'Planted' } }),
+  'patch /accounts/{account_id}/cards/{id}': () => ({ card: { name: 'Renamed', archived: true } }),
+  'post /accounts/{account_id}/customers/{customer_id}/customer_cards/{id}/stamp': () => ({ stamps: 1 }),
+  'post /accounts/{account_id}/customers/{customer_id}/customer_cards/{id}/redeem': ({ rewardId }) => ({ reward_id: rewardId }),
+  'post /accounts/{account_id}/customers': ({ cardId }) => ({ customer: { first_name: 'Planted', email: 'planted@example.com' }, card_id: cardId }),
+  'patch /accounts/{account_id}/customers/{id}': () => ({ customer: { first_name: 'Renamed' } }),
+  'post /accounts/{account_id}/locations': () => ({ location: { name: 'Planted', address: 'X' } }),
+  'patch /accounts/{account_id}/locations/{id}': () => ({ location: { name: 'Renamed' } }),
+  'post /accounts/{account_id}/posters': ({ cardId }) => ({ poster: { card_id: cardId } }),
+  'patch /accounts/{account_id}/posters/{id}': () => ({ poster: { title: 'Renamed' } }),
+  'post /accounts/{account_id}/rewards': ({ cardId }) => ({ reward: { card_id: cardId, name: 'Planted', stamps_required: 1 } }),
+  'patch /accounts/{account_id}/rewards/{id}': () => ({ reward: { name: 'Renamed' } }),
+};
+
+it("covers every route of the route table: another store's token reads and writes nothing of the owner", async () => {
+  const owner = await restStore(t);
+  const intruder = await restStore(t);
+  const { card, rewards } = await seedCard(deps(), owner.actor, { name: 'OWNERSECRET card', stampsRequired: 5 }, [
+    { name: 'OWNERSECRET reward', stampsRequired: 1 },
+  ]);
+  const { customer, customerCard } = await seedCustomerCard(deps(), owner.actor, card.id);
+  await deps().db.customerCard.update({ where: { id: customerCard.id }, data: { stampsCount: 3 } });
+  const location = await createLocation(deps(), owner.actor, { name: 'OWNERSECRET location', address: 'B' });
+  const poster = await createPoster(deps(), owner.actor, card.id, {});
+  const before = await snapshot(owner.actor.storeId);
+  const ownerIds = { cardId: card.id, rewardId: rewards[0]!.id };
+  const secrets = ['OWNERSECRET', customer.email!, customerCard.uuid];
+
+  const recordFor = (collection: string | undefined): number => {
+    const ids: Record<string, number> = {
+      accounts: owner.actor.storeId,
+      cards: card.id,
+      customers: customer.id,
+      customer_cards: customerCard.id,
+      locations: location.id,
+      posters: poster.id,
+      rewards: rewards[0]!.id,
+    };
+    const id = collection === undefined ? undefined : ids[collection];
+    if (id === undefined) throw new Error(`no owner record for /${collection}/{id}: add one to the tenancy test`);
+    return id;
+  };
+  const fill = (path: string, account: number) =>
+    path.replace(/\/([a-z_]+)\/\{([a-z_]+)\}/g, (_, collection: string, param: string) => {
+      if (param === 'account_id') return `/${collection}/${account}`;
+      if (param === 'customer_id') return `/${collection}/${customer.id}`;
+      if (param === 'id') return `/${collection}/${collection === 'accounts' ? account : recordFor(collection)}`;
+      throw new Error(`unknown path parameter {${param}}: teach the tenancy test about it`);
+    });
+
+  const routes = restRoutes.map(({ spec }) => spec).filter((spec) => !spec.public);
+  expect(routes.length).toBeGreaterThan(20);
+  for (const spec of routes) {
+    const key = `${spec.method} ${spec.path}`;
+    const body = spec.body ? BODIES[key]?.(ownerIds) : undefined;
+    if (spec.body && body === undefined) throw new Error(`${key} has a body but no tenancy case in BODIES`);
+    const namesRecord = /\{(id|customer_id)\}/.test(spec.path.replace('/accounts/{id}', ''));
+
+    // 1. Through the owner's account path (or the owner's account itself): nothing but 404.
+    if (spec.path.includes('{')) {
+      const path = fill(spec.path, owner.actor.storeId);
+      const response = await intruder.api.request(spec.method.toUpperCase(), path, body);
+      expect({ key, status: response.status }).toEqual({ key, status: 404 });
+      expect(typeof response.body.error).toBe('string');
+    }
+
+    // 2. Through its own account path, naming the owner's records: 404; lists show none of them.
+    const path = fill(spec.path, intruder.actor.storeId);
+    const response = await intruder.api.request(spec.method.toUpperCase(), path, body);
+    const refersToOwner = JSON.stringify(body ?? {}).match(/"(card_id|reward_id)"/);
+    if (namesRecord) {
+      expect({ key, status: response.status }).toEqual({ key, status: 404 });
+    } else if (spec.method === 'get') {
+      expect({ key, status: response.status }).toEqual({ key, status: 200 });
+      for (const secret of secrets) expect(response.text, key).not.toContain(secret);
+      if (key === 'get /accounts') expect(response.body.map((a: { id: number }) => a.id)).toEqual([intruder.actor.storeId]);
+    } else if (refersToOwner) {
+      // A create in its own store that names the owner's card: the card does not exist for it.
+      expect({ key, status: response.status }).toEqual({ key, status: [404, 422].includes(response.status) ? response.status : 'refused' });
+      expect(JSON.stringify(response.body)).not.toContain('OWNERSECRET');
+    } else {
+      expect({ key, status: response.status }).toEqual({ key, status: spec.method === 'patch' ? 200 : 201 });
     }
   }
   expect(await snapshot(owner.actor.storeId)).toBe(before);

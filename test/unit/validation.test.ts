@@ -6,6 +6,7 @@ import {
   checkInteger,
   checkOneOf,
   checkText,
+  containsNul,
   definedOnly,
   HEX_COLOR,
   isDatabaseId,
@@ -149,5 +150,21 @@ describe('errors', () => {
     expect(missing).toBeInstanceOf(Error);
     expect(invalid({ x: ['bad'] })).toMatchObject({ code: 'INVALID', isNotFound: false, fields: { x: ['bad'] } });
     expect(Object.values(ErrorCode).every((code) => /^[A-Z_]+$/.test(code))).toBe(true);
+  });
+});
+
+describe('NUL characters', () => {
+  it('checkText refuses text with NUL, which PostgreSQL cannot store', () => {
+    expect(run((e) => checkText(e, 'name', 'a\u0000b'))).toEqual({ ok: false, fields: { name: ['must not contain NUL characters'] } });
+  });
+
+  it.each([
+    [{ k: 'v' }, false],
+    [{ 'k\u0000': 'v' }, true],
+    [{ k: ['a', { deep: 'x\u0000' }] }, true],
+    ['plain', false],
+    [42, false],
+  ])('containsNul(%j) is %s', (value, expected) => {
+    expect(containsNul(value)).toBe(expected);
   });
 });

@@ -1,4 +1,6 @@
 import type { Prisma } from '../../generated/sqlite/client.ts';
+import { invalid } from '../errors.ts';
+import { hasNul, NUL_MESSAGE } from '../validation.ts';
 import { escapeSearchText, normalizePhone } from './customer.rules.ts';
 
 /** What a customer lookup filters on (the REST `search`, `source` and `external_id` parameters). */
@@ -13,6 +15,10 @@ export interface CustomerSearch {
 
 /** The `where` of a customer lookup, to be ANDed with the store's scope. */
 export function customerSearchWhere(query: CustomerSearch): Prisma.CustomerWhereInput {
+  for (const field of ['search', 'source', 'externalId'] as const) {
+    const value = query[field];
+    if (typeof value === 'string' && hasNul(value)) throw invalid({ [field]: [NUL_MESSAGE] });
+  }
   const and: Prisma.CustomerWhereInput[] = [];
   const search = query.search?.trim();
   if (search) {

@@ -1,5 +1,5 @@
 import { FieldErrorCollector } from '../errors.ts';
-import { checkText, SLUG } from '../validation.ts';
+import { checkText, containsNul, hasNul, NUL_MESSAGE, SLUG } from '../validation.ts';
 
 /** Pure rules for customer details: normalisation (so uniqueness and search behave) and validation. */
 
@@ -97,6 +97,8 @@ export function validateMetadata(metadata: unknown, errors: FieldErrorCollector,
   }
   if (JSON.stringify(metadata).length > MAX_METADATA_BYTES) {
     errors.add(field, `${prefix}is too large (maximum is ${MAX_METADATA_BYTES} bytes)`);
+  } else if (containsNul(metadata)) {
+    errors.add(field, `${prefix}${NUL_MESSAGE}`);
   }
 }
 
@@ -123,6 +125,9 @@ export function validateExternalReferences(refs: unknown, errors: FieldErrorColl
     }
     if (typeof ref.externalId !== 'string' || ref.externalId.length === 0 || ref.externalId.length > 255) {
       errors.add('externalReferences', `item ${index + 1}: external id must be 1 to 255 characters`);
+      ok = false;
+    } else if (hasNul(ref.externalId)) {
+      errors.add('externalReferences', `item ${index + 1}: external id ${NUL_MESSAGE}`);
       ok = false;
     }
     validateMetadata(ref.metadata, errors, 'externalReferences', `item ${index + 1}: metadata `);

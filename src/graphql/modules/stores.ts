@@ -2,6 +2,7 @@ import { CardScope, cardScopeWhere } from '../../domain/cards/card.service.ts';
 import { customerSearchWhere } from '../../domain/customers/customer-search.ts';
 import { displayStoreName, updateStore } from '../../domain/stores/store.service.ts';
 import { ownStore } from '../../domain/visibility.ts';
+import { isCardUuid } from '../../domain/wallet/pass-card.service.ts';
 import { builder } from '../builder.ts';
 import { UserError, unknownId } from '../errors.ts';
 import { type Payload, reread, userErrorsFrom } from '../payloads.ts';
@@ -87,8 +88,9 @@ export const StoreNode = builder.prismaNode('Store', {
       nullable: true,
       description: 'A customer card of this store by the code on its pass (its `uuid`, what a till scans).',
       args: { uuid: t.arg.string({ required: true, description: 'The `uuid` of the customer card.' }) },
+      // Anything but a uuid names no card (and NUL would make PostgreSQL refuse the query).
       resolve: (query, store, { uuid }, ctx) =>
-        ctx.deps.db.customerCard.findFirst({ ...query, where: { uuid, storeId: store.id } }),
+        isCardUuid(uuid) ? ctx.deps.db.customerCard.findFirst({ ...query, where: { uuid: uuid.toLowerCase(), storeId: store.id } }) : null,
     }),
 
     cards: t.relatedConnection('cards', {
