@@ -1,12 +1,31 @@
 import { loadConfig } from './config.ts';
 import { seedDemoIfEmpty } from './demo.ts';
 import { installLogRedaction } from './log-redaction.ts';
-import { startRuntime } from './runtime.ts';
-import { startServer } from './server.ts';
+import { type Runtime, startRuntime } from './runtime.ts';
+import { type RunningServer, startServer } from './server.ts';
 
 installLogRedaction();
+
+// Signals are taken from the first moment: one that arrives while the gateway is still starting stops
+// it as soon as what has started can be closed, instead of killing it mid-migration.
+let server: RunningServer | undefined;
+let runtime: Runtime | undefined;
+let stopSignal: string | undefined;
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  stopSignal ??= signal;
+  if (stopping || !server) return;
+  stopping = true;
+  console.log(`${signal}: finishing in-flight requests and stopping`);
+  await server.close();
+  await runtime?.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
 const config = loadConfig();
-const runtime = await startRuntime(config);
+runtime = await startRuntime(config);
 if (config.seedDemo) {
   const demo = await seedDemoIfEmpty(runtime.deps);
   if (demo) {
@@ -14,17 +33,6 @@ if (config.seedDemo) {
     process.stdout.write(`Seeded a demo store (account_id ${demo.accountId}). Its API token, shown only now:\n  ${demo.token}\n`);
   }
 }
-const server = await startServer(runtime);
+server = await startServer(runtime);
 console.log(`Stampline listening on ${server.url} (GraphQL ${server.url}/graphql, REST ${server.url}/api/v1, till ${server.url}/till, database ${runtime.database.provider})`);
-
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  console.log(`${signal}: finishing in-flight requests and stopping`);
-  await server.close();
-  await runtime.close();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+if (stopSignal) await shutdown(stopSignal);

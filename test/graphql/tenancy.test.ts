@@ -147,6 +147,8 @@ const COVERED: Record<string, string> = {
   'Query.node': 'node and nodes resolve to null for every type',
   'Query.nodes': 'node and nodes resolve to null for every type',
   'Query.store': 'always the caller\'s store: every test here reads through it',
+  'Query.viewerCustomerCard':
+    "test/graphql/card-holder.test.ts: null for an API token; a customer page reads its own card only, never another store's",
   'Store.card': 'lookups by databaseId answer null',
   'Store.reward': 'lookups by databaseId answer null',
   'Store.customer': 'lookups by databaseId answer null',
