@@ -16,6 +16,8 @@ export interface Config {
   seedDemo: boolean;
   /** REST requests each API token may make per window (in-memory, per process). */
   rateLimit: { limit: number; windowSeconds: number };
+  /** How long a valid API token is trusted without a lookup; a revocation takes effect within it. 0: never. */
+  tokenCacheSeconds: number;
   /** Apple and Google Wallet credentials and the push outbox (see docs/wallet.md). */
   wallet: WalletConfig;
 }
@@ -38,8 +40,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     seedDemo: (env.SEED_DEMO ?? seedDefault) === 'true',
     rateLimit: { limit: positiveInteger(env, 'RATE_LIMIT_PER_MINUTE', 600), windowSeconds: 60 },
+    tokenCacheSeconds: nonNegativeInteger(env, 'TOKEN_CACHE_SECONDS', 5),
     wallet: loadWalletConfig(env),
   };
+}
+
+function nonNegativeInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  return raw === '0' ? 0 : positiveInteger(env, name, fallback);
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
