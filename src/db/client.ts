@@ -45,11 +45,12 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     ]);
     db = new PrismaClient({ adapter: new SerializedSqliteAdapterFactory(url), log });
   } else {
-    const [{ PrismaClient }, { PrismaPg }] = await Promise.all([
+    const [{ PrismaClient }, { PrismaPg }, { statementNames }] = await Promise.all([
       import('../generated/postgresql/client.ts'),
       import('@prisma/adapter-pg'),
+      import('./pg-statements.ts'),
     ]);
-    const adapter = new PrismaPg({ connectionString: url, max: poolSize(url) });
+    const adapter = new PrismaPg({ connectionString: url, max: poolSize(url) }, { statementNameGenerator: statementNames() });
     // The PostgreSQL client differs from the SQLite one only in PostgreSQL-only extras we do not use.
     db = new PrismaClient({ adapter, log }) as unknown as Db;
   }
