@@ -2,8 +2,8 @@
 //
 // This process seeds a scratch database (bench/seed.ts), forks every server on it (the gateway, and
 // the baselines: raw node:http + SQL, the GraphQL ceiling, PostGraphile on PostgreSQL) and drives
-// them with autocannon, one at a time: for each scenario its baselines first, then the gateway, with
-// the same warm-up, duration and connections, so that the machine's load affects them alike. It
+// them with autocannon, one at a time: for each scenario its baselines and the gateway take turns,
+// with the same warm-up, duration and connections, so that the machine's load affects them alike. It
 // prints one table: requests/s, latency p50 and p99, SQL statements per request and the gateway's
 // ratio to each baseline of the same run; then the gateway's peak memory.
 import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
@@ -332,12 +332,47 @@ async function load(target: Target, scenario: HttpScenario, dataset: Dataset, se
   });
 }
 
-async function measure(target: Target, scenario: HttpScenario, dataset: Dataset): Promise<autocannon.Result> {
-  if (warmup > 0) await load(target, scenario, dataset, warmup);
-  const result = await load(target, scenario, dataset, duration);
+interface Measurement {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+}
+
+function assertAllSucceeded(target: Target, scenario: HttpScenario, result: autocannon.Result) {
   const failed = result.non2xx + result.errors + result.timeouts;
   if (failed > 0) throw new Error(`${target.name} ${scenario.name}: ${failed} of ${result.requests.total} requests failed`);
-  return result;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * Measures the scenario's servers in turns: each is warmed up, then they take turns for `rounds`
+ * slices of the duration, so that a burst of load from elsewhere on the machine falls on all of them
+ * rather than on whichever was being measured. Requests/s are over all slices; latencies are the
+ * median of the slices' percentiles.
+ */
+async function measureInTurns(targets: Target[], scenario: HttpScenario, dataset: Dataset): Promise<Map<TargetName, Measurement>> {
+  if (warmup > 0) for (const target of targets) assertAllSucceeded(target, scenario, await load(target, scenario, dataset, warmup));
+  const rounds = Math.min(3, duration);
+  const slices = new Map<TargetName, autocannon.Result[]>(targets.map((target) => [target.name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const target of targets) {
+      log(`[${dataset.database}] ${scenario.name}: ${TARGET_LABELS[target.name]} (${round + 1}/${rounds})…`);
+      const result = await load(target, scenario, dataset, duration / rounds);
+      assertAllSucceeded(target, scenario, result);
+      slices.get(target.name)!.push(result);
+    }
+  }
+  return new Map(
+    [...slices].map(([name, results]) => [
+      name,
+      {
+        requestsPerSecond: results.reduce((sum, r) => sum + r.requests.total, 0) / results.reduce((sum, r) => sum + r.duration, 0),
+        p50: median(results.map((r) => r.latency.p50)),
+        p99: median(results.map((r) => r.latency.p99)),
+      },
+    ]),
+  );
 }
 
 /** Checks that the baselines answer what the gateway answers, so that they are compared fairly. */
@@ -439,21 +474,17 @@ async function runDatabase(database: BenchDatabase): Promise<DatabaseRun> {
     if (targets.has('gateway')) await checkSameAnswers(targets, dataset);
 
     for (const scenario of httpScenarios) {
-      const results = new Map<TargetName, autocannon.Result>();
+      const present = scenario.targets.flatMap((name) => targets.get(name) ?? []);
       const counted = new Map<TargetName, number | undefined>();
-      for (const name of scenario.targets) {
-        const target = targets.get(name);
-        if (!target) continue;
-        if (name !== 'gateway') counted.set(name, await statementsPerRequest(target, scenario, dataset));
-        log(`[${database}] ${scenario.name}: ${TARGET_LABELS[name]}…`);
-        results.set(name, await measure(target, scenario, dataset));
+      for (const target of present) {
+        if (target.name !== 'gateway') counted.set(target.name, await statementsPerRequest(target, scenario, dataset));
       }
-      const gateway = results.get('gateway');
+      const results = await measureInTurns(present, scenario, dataset);
       for (const [name, result] of results) {
         const ratios: Record<string, number> = {};
         if (name === 'gateway') {
           for (const [baseline, other] of results) {
-            if (baseline !== 'gateway') ratios[TARGET_LABELS[baseline]] = result.requests.average / other.requests.average;
+            if (baseline !== 'gateway') ratios[TARGET_LABELS[baseline]] = result.requestsPerSecond / other.requestsPerSecond;
           }
         }
         rows.push({
@@ -461,11 +492,9 @@ async function runDatabase(database: BenchDatabase): Promise<DatabaseRun> {
           scenario: scenario.name,
           title: scenario.title,
           target: TARGET_LABELS[name],
-          requestsPerSecond: result.requests.average,
-          p50: result.latency.p50,
-          p99: result.latency.p99,
+          ...result,
           statements: name === 'gateway' ? statements.get(scenario.name) : counted.get(name),
-          ...(name === 'gateway' && gateway ? { ratios } : {}),
+          ...(name === 'gateway' ? { ratios } : {}),
           ...(name === 'gateway' && postgraphileNote && scenario.targets.includes('postgraphile') ? { note: postgraphileNote } : {}),
         });
       }
