@@ -271,10 +271,14 @@ interface Row {
   requestsPerSecond: number;
   p50: number;
   p99: number;
+  /** The server's CPU time per request (HTTP scenarios). */
+  cpuMicrosPerRequest?: number;
   /** SQL statements per request, where counted. */
   statements?: number;
-  /** Gateway rows: its figure over each baseline's, keyed by baseline label. */
+  /** Gateway rows: its requests/s over each baseline's, keyed by baseline label. */
   ratios?: Record<string, number>;
+  /** Gateway rows: each baseline's CPU per request over the gateway's (the same sense: 1 is as cheap). */
+  cpuRatios?: Record<string, number>;
   note?: string;
 }
 
@@ -336,6 +340,8 @@ interface Measurement {
   requestsPerSecond: number;
   p50: number;
   p99: number;
+  /** The server's CPU time per request: steadier than requests/s when other work shares the machine. */
+  cpuMicrosPerRequest: number;
 }
 
 function assertAllSucceeded(target: Target, scenario: HttpScenario, result: autocannon.Result) {
@@ -355,10 +361,13 @@ async function measureInTurns(targets: Target[], scenario: HttpScenario, dataset
   if (warmup > 0) for (const target of targets) assertAllSucceeded(target, scenario, await load(target, scenario, dataset, warmup));
   const rounds = Math.min(3, duration);
   const slices = new Map<TargetName, autocannon.Result[]>(targets.map((target) => [target.name, []]));
+  const cpu = new Map<TargetName, number>(targets.map((target) => [target.name, 0]));
   for (let round = 0; round < rounds; round++) {
     for (const target of targets) {
       log(`[${dataset.database}] ${scenario.name}: ${TARGET_LABELS[target.name]} (${round + 1}/${rounds})…`);
+      const before = (await target.usage()).cpuMicros;
       const result = await load(target, scenario, dataset, duration / rounds);
+      cpu.set(target.name, cpu.get(target.name)! + (await target.usage()).cpuMicros - before);
       assertAllSucceeded(target, scenario, result);
       slices.get(target.name)!.push(result);
     }
@@ -370,6 +379,7 @@ async function measureInTurns(targets: Target[], scenario: HttpScenario, dataset
         requestsPerSecond: results.reduce((sum, r) => sum + r.requests.total, 0) / results.reduce((sum, r) => sum + r.duration, 0),
         p50: median(results.map((r) => r.latency.p50)),
         p99: median(results.map((r) => r.latency.p99)),
+        cpuMicrosPerRequest: cpu.get(name)! / results.reduce((sum, r) => sum + r.requests.total, 0),
       },
     ]),
   );
@@ -482,9 +492,13 @@ async function runDatabase(database: BenchDatabase): Promise<DatabaseRun> {
       const results = await measureInTurns(present, scenario, dataset);
       for (const [name, result] of results) {
         const ratios: Record<string, number> = {};
+        const cpuRatios: Record<string, number> = {};
         if (name === 'gateway') {
           for (const [baseline, other] of results) {
-            if (baseline !== 'gateway') ratios[TARGET_LABELS[baseline]] = result.requestsPerSecond / other.requestsPerSecond;
+            if (baseline !== 'gateway') {
+              ratios[TARGET_LABELS[baseline]] = result.requestsPerSecond / other.requestsPerSecond;
+              cpuRatios[TARGET_LABELS[baseline]] = other.cpuMicrosPerRequest / result.cpuMicrosPerRequest;
+            }
           }
         }
         rows.push({
@@ -494,7 +508,7 @@ async function runDatabase(database: BenchDatabase): Promise<DatabaseRun> {
           target: TARGET_LABELS[name],
           ...result,
           statements: name === 'gateway' ? statements.get(scenario.name) : counted.get(name),
-          ...(name === 'gateway' ? { ratios } : {}),
+          ...(name === 'gateway' ? { ratios, cpuRatios } : {}),
           ...(name === 'gateway' && postgraphileNote && scenario.targets.includes('postgraphile') ? { note: postgraphileNote } : {}),
         });
       }
@@ -525,11 +539,13 @@ if (flags.json) {
   console.log(JSON.stringify({ duration, warmup, connections, subscribers, loadBefore, minutes, runs }, null, 2));
 } else {
   const fixed = (value: number | undefined, digits: number) => (value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits));
-  const header = ['database', 'scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'SQL/req', 'ratio to baseline'];
+  const header = ['database', 'scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'SQL/req', 'ratio to baseline: req/s (CPU)'];
   const table = [header];
   for (const run of runs) {
     for (const row of run.rows) {
-      const ratios = Object.entries(row.ratios ?? {}).map(([baseline, ratio]) => `${ratio.toFixed(2)}× ${baseline}`);
+      const ratios = Object.entries(row.ratios ?? {}).map(
+        ([baseline, ratio]) => `${ratio.toFixed(2)}× ${baseline}${row.cpuRatios?.[baseline] ? ` (${row.cpuRatios[baseline].toFixed(2)}×)` : ''}`,
+      );
       table.push([
         row.database,
         row.scenario,
@@ -537,6 +553,7 @@ if (flags.json) {
         fixed(row.requestsPerSecond, 0),
         fixed(row.p50, 1),
         fixed(row.p99, 1),
+        fixed(row.cpuMicrosPerRequest, 0),
         fixed(row.statements, 1),
         [...ratios, ...(row.note ? [row.note] : [])].join('; ') || (row.ratios ? '' : 'baseline'),
       ]);

@@ -30,7 +30,8 @@ const from = lastArg ? span - Number(lastArg) * 1e6 : 0;
 let at = 0;
 profile.samples.forEach((id, i) => {
   at += profile.timeDeltas[i] ?? 0;
-  if (at >= from) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  // Idle time is when the server waited for work (or for another server's turn): left out.
+  if (at >= from && byId.get(id)?.callFrame.functionName !== '(idle)') self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
 });
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
@@ -75,7 +76,7 @@ for (const [id, time] of self) {
     inclusive.set(name, (inclusive.get(name) ?? 0) + time);
   }
 }
-console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled`);
+console.log(`${file}: ${(total / 1e6).toFixed(1)} s of CPU sampled`);
 print('by package', areas);
 print('by function (self time)', functions);
 print('by function (with what it calls)', inclusive);

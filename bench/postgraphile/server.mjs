@@ -38,7 +38,14 @@ await pgl.getSchema();
 process.send?.({ type: 'ready', url: `http://127.0.0.1:${server.address().port}` });
 process.on('message', (message) => {
   if (message.type === 'usage') {
-    process.send?.({ type: 'usage', rssBytes: process.memoryUsage.rss(), maxRssKiB: process.resourceUsage().maxRSS, statements: undefined });
+    const { user, system } = process.cpuUsage();
+    process.send?.({
+      type: 'usage',
+      rssBytes: process.memoryUsage.rss(),
+      maxRssKiB: process.resourceUsage().maxRSS,
+      cpuMicros: user + system,
+      statements: undefined,
+    });
   } else if (message.type === 'stop') {
     server.closeAllConnections();
     server.close(() => void pgl.release().finally(() => process.exit(0)));
