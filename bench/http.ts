@@ -42,7 +42,8 @@ if (flags.help) {
   --subscribers N   subscribers of the SSE fan-out scenario (default 1000)
   --json            print the results as JSON
   BENCH_POSTGRES_URL (or TEST_DATABASE_URL) names the PostgreSQL server the scratch database is created on.
-  BENCH_CPU_PROF=<dir> writes a CPU profile of every server it forks into <dir>.`);
+  BENCH_CPU_PROF=<dir> writes a CPU profile of every server it forks into <dir>.
+  BENCH_GATEWAY_NODE_FLAGS="--flag …" starts the gateway with these Node flags.`);
   process.exit(0);
 }
 
@@ -101,7 +102,11 @@ async function startTarget(name: TargetName, dataset: Dataset, extraEnv: Record<
   }[name];
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child: ChildProcess = fork(script, [], {
-    execArgv: [...(name === 'postgraphile' ? [] : ['--import', 'tsx']), ...profile],
+    execArgv: [
+      ...(name === 'postgraphile' ? [] : ['--import', 'tsx']),
+      ...(name === 'gateway' && process.env.BENCH_GATEWAY_NODE_FLAGS ? process.env.BENCH_GATEWAY_NODE_FLAGS.split(/\s+/) : []),
+      ...profile,
+    ],
     env: {
       ...process.env,
       ...extraEnv,
