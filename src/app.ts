@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
 import { mountGraphQL } from './graphql/mount.ts';
 import type { GraphQLServer } from './graphql/yoga.ts';
+import { mountPages } from './pages/mount.ts';
 import { mountRest } from './rest/mount.ts';
 import type { Runtime } from './runtime.ts';
 import { mountWallet } from './wallet/mount.ts';
 
 /**
- * The gateway as one fetch handler: health, GraphQL, the REST compatibility layer and the wallet
- * routes. It never listens; `server.ts` does.
+ * The gateway as one fetch handler: health, GraphQL, the REST compatibility layer, the wallet
+ * routes and the browser pages (customer card page and till). It never listens; `server.ts` does.
  */
 export function createApp(runtime: Runtime, graphql: GraphQLServer): Hono {
   const app = new Hono();
@@ -22,5 +23,6 @@ export function createApp(runtime: Runtime, graphql: GraphQLServer): Hono {
   mountGraphQL(app, graphql);
   mountRest(app, runtime);
   mountWallet(app, runtime);
+  mountPages(app, runtime);
   return app;
 }

@@ -12,7 +12,7 @@ if (config.seedDemo) {
   }
 }
 const server = await startServer(runtime);
-console.log(`Stampline listening on ${server.url} (GraphQL ${server.url}/graphql, REST ${server.url}/api/v1, database ${runtime.database.provider})`);
+console.log(`Stampline listening on ${server.url} (GraphQL ${server.url}/graphql, REST ${server.url}/api/v1, till ${server.url}/till, database ${runtime.database.provider})`);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

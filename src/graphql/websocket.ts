@@ -4,9 +4,9 @@ import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { CloseCode, type OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { type Actor, WriteSource } from '../domain/context.ts';
-import { authenticate } from '../http/auth.ts';
+import type { Actor } from '../domain/context.ts';
 import type { Runtime } from '../runtime.ts';
+import { authenticateViewer, type CardHolder } from './viewer.ts';
 import { GRAPHQL_PATH, type GraphQLServer } from './yoga.ts';
 
 export interface GraphQLWebSocket {
@@ -24,6 +24,7 @@ interface ConnectionExtra {
   socket: WebSocket;
   request: IncomingMessage;
   actor?: Actor;
+  cardHolder?: CardHolder;
 }
 
 /** What yoga's envelope hands each operation, carried to graphql-ws's execute/subscribe in `rootValue`. */
@@ -35,8 +36,9 @@ interface Enveloped {
 /**
  * Serves the graphql-ws protocol on `path` of the gateway's own HTTP server, running every operation
  * through the same yoga envelope as HTTP (limits, cost, error masking, shared subscription results).
- * The token comes from the `connection_init` payload (`{"authorization": "Bearer …"}`), else from
- * the upgrade request's Authorization header; without a valid one the socket is closed with 4401.
+ * The token comes from the `connection_init` payload (`{"authorization": "Bearer …"}`, or a customer
+ * page's `"CustomerCard <uuid>"`), else from the upgrade request's Authorization header; without a
+ * valid one the socket is closed with 4401.
  */
 export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, runtime: Runtime): GraphQLWebSocket {
   const wss = new WebSocketServer({ noServer: true });
@@ -59,19 +61,21 @@ export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, runt
         const params = ctx.connectionParams ?? {};
         const given = params.authorization ?? params.Authorization;
         const header = typeof given === 'string' ? given : extra.request.headers.authorization;
-        const actor = await authenticate(runtime, header, WriteSource.GRAPHQL);
-        if (!actor) {
+        const viewer = await authenticateViewer(runtime, header);
+        if (!viewer) {
           // graphql-ws would close with 4403 Forbidden; a missing or wrong token is 4401, as in HTTP.
           extra.socket.close(CloseCode.Unauthorized, 'Unauthorized: send {"authorization": "Bearer <API token>"} in connection_init');
           return false;
         }
-        extra.actor = actor;
+        extra.actor = viewer.actor;
+        extra.cardHolder = viewer.cardHolder;
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
         const extra = ctx.extra as ConnectionExtra;
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           actor: extra.actor,
+          cardHolder: extra.cardHolder,
           params: payload,
         });
         let document: ReturnType<typeof parse>;

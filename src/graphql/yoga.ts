@@ -1,10 +1,10 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { type Actor, WriteSource } from '../domain/context.ts';
-import { authenticate } from '../http/auth.ts';
+import type { Actor } from '../domain/context.ts';
 import type { Runtime } from '../runtime.ts';
 import type { StampFeed } from '../stamp-feed.ts';
+import { useCardHolderScope } from './card-holder-scope.ts';
 import type { GraphQLContext } from './context.ts';
 import { COST_WEIGHTS, useQueryCost } from './cost.ts';
 import { maskError, unauthenticated } from './errors.ts';
@@ -12,6 +12,7 @@ import { type EventStreamSink, useEventStream } from './event-stream.ts';
 import { createLoaders } from './loaders.ts';
 import { schema } from './schema.ts';
 import { useSharedSubscriptionResults } from './shared-results.ts';
+import { authenticateViewer, type CardHolder } from './viewer.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -43,6 +44,7 @@ query StoreOverview {
  */
 export interface GraphQLServerContext {
   actor?: Actor;
+  cardHolder?: CardHolder;
   /** Set by the HTTP route: subscription results it streams itself (see event-stream.ts). */
   sse?: EventStreamSink;
 }
@@ -56,11 +58,20 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed): GraphQLS
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     // Authenticates once per operation; no token, no data (HTTP 401, code UNAUTHENTICATED).
-    context: async ({ request, actor: connectionActor }) => {
-      const actor =
-        connectionActor ?? (await authenticate(runtime, request.headers.get('authorization'), WriteSource.GRAPHQL));
-      if (!actor) throw unauthenticated();
-      return { runtime, actor, deps: runtime.deps, loaders: createLoaders(runtime.deps), feed, signal: request?.signal };
+    context: async ({ request, actor: connectionActor, cardHolder: connectionCardHolder }) => {
+      const viewer = connectionActor
+        ? { actor: connectionActor, cardHolder: connectionCardHolder }
+        : await authenticateViewer(runtime, request.headers.get('authorization'));
+      if (!viewer) throw unauthenticated();
+      return {
+        runtime,
+        actor: viewer.actor,
+        ...(viewer.cardHolder ? { cardHolder: viewer.cardHolder } : {}),
+        deps: runtime.deps,
+        loaders: createLoaders(runtime.deps),
+        feed,
+        signal: request?.signal,
+      };
     },
     maskedErrors: { maskError },
     graphiql: {
@@ -79,8 +90,11 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed): GraphQLS
         blockFieldSuggestion: { enabled: true },
       }),
       useQueryCost(LIMITS.maxCost),
+      useCardHolderScope(),
       useSharedSubscriptionResults({
-        scopeOf: (context) => String(context.actor.storeId),
+        // A card holder's results are its own, even where a till's selection happens to match.
+        scopeOf: (context) =>
+          context.cardHolder ? `${context.actor.storeId}/${context.cardHolder.customerCardId}` : String(context.actor.storeId),
         contextFor: (context) => ({ ...context, loaders: createLoaders(context.deps) }),
       }),
       useEventStream(),

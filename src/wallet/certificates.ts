@@ -72,8 +72,13 @@ async function loadDevelopmentSigner(settings: AppleSettings, db: Db): Promise<P
   if (!signer) {
     const created = await createDevelopmentSigner(settings.passTypeId ?? DEV_PASS_TYPE_ID, settings.teamId ?? DEV_TEAM_ID);
     const value = JSON.stringify(created);
-    // Two gateways starting at once on one database must end up with the same signer.
-    await db.setting.upsert({ where: { key: DEV_SIGNER_SETTING }, create: { key: DEV_SIGNER_SETTING, value }, update: {} });
+    // Two gateways starting at once on one database must end up with the same signer: both write only
+    // over what they read (nothing, or the same unreadable value), and both keep what is there after.
+    if (stored) {
+      await db.setting.updateMany({ where: { key: DEV_SIGNER_SETTING, value: stored.value }, data: { value } });
+    } else {
+      await db.setting.upsert({ where: { key: DEV_SIGNER_SETTING }, create: { key: DEV_SIGNER_SETTING, value }, update: {} });
+    }
     const winner = await db.setting.findUniqueOrThrow({ where: { key: DEV_SIGNER_SETTING } });
     signer = parseStoredSigner(winner.value);
     if (!signer) throw new Error(`the stored ${DEV_SIGNER_SETTING} setting is unreadable`);
@@ -92,7 +97,10 @@ interface StoredSigner {
 function parseStoredSigner(value: string): PassSigner | undefined {
   try {
     const stored = JSON.parse(value) as StoredSigner;
+    // Signers made by older versions may hold a certificate strict DER readers refuse; those are re-made.
     const cert = new X509Certificate(stored.signerCert);
+    new X509Certificate(stored.wwdr);
+    createPrivateKey(stored.signerKey);
     return {
       certificates: { wwdr: stored.wwdr, signerCert: stored.signerCert, signerKey: stored.signerKey },
       passTypeIdentifier: stored.passTypeIdentifier,
@@ -197,7 +205,10 @@ async function rsaKeyPair(): Promise<{ publicKey: forge.pki.rsa.PublicKey; priva
   };
 }
 
-function serialNumber(): string {
-  // A leading zero nibble keeps the DER integer positive.
-  return `0${randomBytes(15).toString('hex')}`;
+export function serialNumber(): string {
+  // DER wants the shortest positive integer: a first byte of 0x01–0x7f needs neither a sign byte nor
+  // allows a redundant leading zero, either of which strict readers (OpenSSL, Node) refuse.
+  const bytes = randomBytes(16);
+  bytes[0] = bytes[0]! & 0x7f || 0x01;
+  return bytes.toString('hex');
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.ts';
 import { findPassCardById } from '../domain/wallet/pass-card.service.ts';
-import { PASS_UPDATE_TOPIC } from '../domain/wallet/pass-updates.ts';
-import { pushTokensOf, removePushToken } from '../domain/wallet/registrations.service.ts';
+import { CARD_PASSES_UPDATE_TOPIC, PASS_UPDATE_TOPIC } from '../domain/wallet/pass-updates.ts';
+import { cardPushTokens, pushTokensOf, removePushToken } from '../domain/wallet/registrations.service.ts';
 import type { ApnsClient } from './apns.ts';
 import type { GoogleWalletClient } from './google.ts';
 import { googleObjectId, toLoyaltyObjectPatch } from './google-object.ts';
@@ -40,6 +40,7 @@ interface GooglePatchPayload {
 export function passJobHandlers(deps: PassJobDeps): Record<string, OutboxHandler> {
   return {
     [PASS_UPDATE_TOPIC]: (payload) => fanOut(deps, payload),
+    [CARD_PASSES_UPDATE_TOPIC]: (payload) => fanOutCard(deps, payload),
     [APNS_PUSH_TOPIC]: (payload) => pushToDevice(deps, payload),
     [GOOGLE_PATCH_TOPIC]: (payload) => patchGoogleObject(deps, payload),
   };
@@ -60,6 +61,33 @@ async function fanOut(deps: PassJobDeps, payload: unknown) {
   }
   if (card.googleIssuedAt && deps.google()) {
     jobs.push({ topic: GOOGLE_PATCH_TOPIC, payload: { customerCardId, notify: notify !== false } satisfies GooglePatchPayload });
+  }
+  return { enqueue: jobs };
+}
+
+/**
+ * A change to a card's template: every device holding one of its passes is pushed once (a device asks
+ * for all its changed passes in one go), and every saved Google object is patched without an alert,
+ * since the holder's stamps did not change.
+ */
+async function fanOutCard(deps: PassJobDeps, payload: unknown) {
+  await deps.ready;
+  const { cardId } = (payload ?? {}) as { cardId?: unknown };
+  if (typeof cardId !== 'number') return { note: 'malformed payload' };
+  const jobs: OutboxJob[] = [];
+  if (deps.apns()) {
+    for (const { customerCardId, pushToken } of await cardPushTokens(deps.db, cardId)) {
+      jobs.push({ topic: APNS_PUSH_TOPIC, payload: { customerCardId, pushToken } satisfies ApnsPushPayload });
+    }
+  }
+  if (deps.google()) {
+    const saved = await deps.db.customerCard.findMany({
+      where: { cardId, googleIssuedAt: { not: null } },
+      select: { id: true },
+    });
+    for (const { id } of saved) {
+      jobs.push({ topic: GOOGLE_PATCH_TOPIC, payload: { customerCardId: id, notify: false } satisfies GooglePatchPayload });
+    }
   }
   return { enqueue: jobs };
 }

@@ -1,4 +1,4 @@
-import { availableRewards } from '../domain/customer-cards/progress.rules.ts';
+import { availableRewards, nextReward } from '../domain/customer-cards/progress.rules.ts';
 import { displayStoreName } from '../domain/stores/store.service.ts';
 
 /**
@@ -23,6 +23,8 @@ export interface PassSource {
   store: { name: string; storeName: string | null };
   customer: { firstName: string; lastName: string | null };
   locations?: ReadonlyArray<{ name: string; latitude: number | null; longitude: number | null }>;
+  /** The customer page of the card, shown as a link on the back of the pass. */
+  pageUrl?: string;
 }
 
 export interface PassIdentity {
@@ -156,12 +158,10 @@ export function rewardOutlook(
 ): RewardOutlook {
   const ready = availableRewards(stampsCount, rewards);
   if (ready[0]) return { label: 'REWARD READY', value: ready[0].name };
-  const ahead = rewards
-    .filter((r) => r.active && r.stampsRequired > stampsCount)
-    .sort((a, b) => a.stampsRequired - b.stampsRequired || a.position - b.position || a.id - b.id);
-  if (ahead[0]) {
-    const missing = ahead[0].stampsRequired - stampsCount;
-    return { label: 'NEXT REWARD', value: `${ahead[0].name} in ${missing} ${missing === 1 ? 'stamp' : 'stamps'}` };
+  const ahead = nextReward(stampsCount, rewards);
+  if (ahead) {
+    const missing = ahead.stampsRequired - stampsCount;
+    return { label: 'NEXT REWARD', value: `${ahead.name} in ${missing} ${missing === 1 ? 'stamp' : 'stamps'}` };
   }
   const left = Math.max(0, stampsRequired - stampsCount);
   return left === 0
@@ -193,6 +193,7 @@ function backFields(source: PassSource, storeName: string): PassField[] {
       value: active.map((r) => `${r.name}: ${r.stampsRequired} ${r.stampsRequired === 1 ? 'stamp' : 'stamps'}`).join('\n'),
     });
   }
+  if (source.pageUrl) fields.push({ key: 'page', label: 'YOUR CARD ONLINE', value: source.pageUrl });
   fields.push({ key: 'store', label: 'STORE', value: storeName });
   fields.push({ key: 'number', label: 'CARD NUMBER', value: source.customerCard.uuid });
   return fields;

@@ -20,9 +20,9 @@ export const CUSTOMER_CARD_LIST_KEYS = [
   'id', 'uuid', 'card_id', 'card_name', 'stamps_count', 'stamps_remaining', 'progress_percentage', 'status',
   'pass_installed', 'apple_wallet_url', 'google_wallet_url', 'issued_at', 'created_at', 'updated_at',
 ];
-/** The list shape also names its store and customer, as the show shape does. */
-export const EXTRA_CUSTOMER_CARD_LIST_KEYS = ['account_id', 'customer_id'];
-export const CUSTOMER_CARD_KEYS = [...CUSTOMER_CARD_LIST_KEYS, 'account_id', 'customer_id', 'available_rewards'];
+/** The list shape also names its store and customer, as the show shape does; both link the customer page. */
+export const EXTRA_CUSTOMER_CARD_LIST_KEYS = ['account_id', 'customer_id', 'page_url'];
+export const CUSTOMER_CARD_KEYS = [...CUSTOMER_CARD_LIST_KEYS, 'account_id', 'customer_id', 'available_rewards', 'page_url'];
 
 export const CUSTOMER_KEYS = [
   'id', 'account_id', 'first_name', 'last_name', 'email', 'phone', 'birthday', 'stamp_count',

@@ -85,6 +85,8 @@ export async function subscribeSse(
   token: string | undefined,
   query: string,
   variables: Record<string, unknown> = {},
+  /** A whole Authorization value (e.g. a customer page's `CustomerCard <uuid>`) instead of a bearer token. */
+  authorization: string | undefined = token ? `Bearer ${token}` : undefined,
 ): Promise<SseSubscription> {
   const abort = new AbortController();
   const response = await fetch(`${baseUrl}/graphql`, {
@@ -92,7 +94,7 @@ export async function subscribeSse(
     headers: {
       'content-type': 'application/json',
       accept: 'text/event-stream',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(authorization ? { authorization } : {}),
     },
     body: JSON.stringify({ query, variables }),
     signal: abort.signal,

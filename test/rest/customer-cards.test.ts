@@ -58,6 +58,7 @@ describe('GET …/customers/:customer_id/customer_cards', () => {
       pass_installed: false,
       apple_wallet_url: `https://stamps.example/wallet/apple/${s.customerCard.uuid}.pkpass`,
       google_wallet_url: `https://stamps.example/wallet/google/${s.customerCard.uuid}`,
+      page_url: `https://stamps.example/cards/${s.customerCard.uuid}`,
     });
     for (const key of ['issued_at', 'created_at', 'updated_at']) expect(item[key]).toMatch(ISO_MS);
   });

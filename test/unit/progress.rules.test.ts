@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   availableRewards,
   CustomerCardStatus,
+  nextReward,
   progressPercentage,
   type RewardTerms,
   stampsRemaining,
@@ -78,6 +79,22 @@ describe('availableRewards', () => {
     const before = rewards.map((r) => r.id);
     availableRewards(5, rewards);
     expect(rewards.map((r) => r.id)).toEqual(before);
+  });
+});
+
+describe('nextReward', () => {
+  it('is the cheapest active reward the balance does not cover, ties by position', () => {
+    const covered = reward(3);
+    const inactive = reward(4, { active: false });
+    const later = reward(6, { position: 2 });
+    const first = reward(6, { position: 1 });
+    const dear = reward(9);
+    expect(nextReward(3, [dear, later, covered, inactive, first])).toBe(first);
+  });
+
+  it('is undefined once every active reward is covered', () => {
+    expect(nextReward(9, [reward(3), reward(9), reward(12, { active: false })])).toBeUndefined();
+    expect(nextReward(0, [])).toBeUndefined();
   });
 });
 

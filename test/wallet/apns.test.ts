@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setCardArchived, updateCard } from '../../src/domain/cards/card.service.ts';
 import { addStamps, redeemReward } from '../../src/domain/customer-cards/customer-card.service.ts';
+import { updateReward } from '../../src/domain/rewards/reward.service.ts';
 import { APNS_PUSH_TOPIC } from '../../src/wallet/pass-jobs.ts';
 import { type ApnsStandIn, startApnsStandIn } from '../helpers/apns-stand-in.ts';
 import { passField, readPkpass } from '../helpers/pkpass.ts';
 import { newStore } from '../helpers/runtime.ts';
 import { useServer } from '../helpers/server.ts';
+import { seedCustomerCard } from '../helpers/factories.ts';
 import { applePass, eventually, seedPassCard, sleep } from '../helpers/wallet.ts';
 import { applePassEnv, type TestPki, testPki } from '../helpers/wallet-pki.ts';
 
@@ -104,6 +107,39 @@ describe('pushes on stamp changes', () => {
     await settle();
     expect(apns.pushes.length).toBe(before);
     expect(await t.runtime.deps.db.outboxMessage.count()).toBe(messages);
+  });
+});
+
+describe('pushes on card template changes', () => {
+  it('pushes once to each device holding a pass of the card, and the next fetch shows the new template', async () => {
+    const { actor, card, reward, customerCard } = await seeded();
+    const second = await seedCustomerCard(t.runtime.deps, actor, card.id);
+    const [phone, watch] = [pushToken(), pushToken()];
+    await installOn(customerCard, phone);
+    await installOn(second.customerCard, phone);
+    await installOn(second.customerCard, watch);
+    const other = await seeded();
+    const bystander = pushToken();
+    await installOn(other.customerCard, bystander);
+
+    await updateCard(t.runtime.deps, actor, card.id, { name: 'Espresso card' });
+    await eventually(() => apns.delivered(phone).length === 1 && apns.delivered(watch).length === 1);
+    await settle();
+    // One push per device, not per pass: the device asks for all its changed passes at once.
+    expect(apns.delivered(phone)).toHaveLength(1);
+    expect(apns.delivered(watch)).toHaveLength(1);
+    expect(apns.delivered(bystander)).toHaveLength(0);
+    const pass = await fetch(`${t.url}/wallet/apple/v1/passes/${pki.passTypeId}/${second.customerCard.uuid}`, {
+      headers: applePass(second.customerCard.passToken),
+    });
+    expect(passField(readPkpass(new Uint8Array(await pass.arrayBuffer())).pass, 'card')?.value).toBe('Espresso card');
+
+    await updateReward(t.runtime.deps, actor, reward.id, { name: 'Free flat white' });
+    await eventually(() => apns.delivered(phone).length === 2 && apns.delivered(watch).length === 2);
+    await setCardArchived(t.runtime.deps, actor, card.id, true);
+    await eventually(() => apns.delivered(phone).length === 3 && apns.delivered(watch).length === 3);
+    await settle();
+    expect(apns.delivered(bystander)).toHaveLength(0);
   });
 });
 

@@ -61,6 +61,7 @@ describe('apple_wallet_url', () => {
     expect(pass.organizationName).toMatch(/^Test store \d+$/);
     expect(passField(pass, 'stamps')).toMatchObject({ value: '4 / 8', changeMessage: expect.stringContaining('%@') });
     expect(passField(pass, 'reward')).toMatchObject({ label: 'NEXT REWARD', value: 'Free coffee in 4 stamps' });
+    expect(passField(pass, 'page')?.value).toBe(`https://stamps.example.test/cards/${customerCard.uuid}`);
     expect(pass.barcodes).toEqual([expect.objectContaining({ message: customerCard.uuid, format: 'PKBarcodeFormatQR' })]);
   });
 

@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { decodeJwt, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { updateCard } from '../../src/domain/cards/card.service.ts';
 import { addStamps } from '../../src/domain/customer-cards/customer-card.service.ts';
 import { GOOGLE_PATCH_TOPIC } from '../../src/wallet/pass-jobs.ts';
 import { type GoogleStandIn, startGoogleStandIn } from '../helpers/google-stand-in.ts';
@@ -163,6 +164,22 @@ describe('Google object updates', () => {
         scope: 'https://www.googleapis.com/auth/wallet_object.issuer',
       });
     }
+  });
+
+  it('patches the saved object without an alert when the card template changes', async () => {
+    const { actor, card, customerCard } = await seeded();
+    const objectId = `${ISSUER_ID}.${customerCard.uuid}`;
+    await saveLink(customerCard.uuid);
+    google.saved.add(objectId);
+
+    await updateCard(t.runtime.deps, actor, card.id, { name: 'Espresso card' });
+    const [patch] = await eventually(() => {
+      const patches = google.patches.filter((p) => p.objectId === objectId);
+      return patches.length === 1 ? patches : false;
+    });
+    expect(patch!.status).toBe(200);
+    // The holder's stamps did not change: no notification.
+    expect(patch!.body).not.toHaveProperty('notifyPreference');
   });
 
   it('finishes without retrying when nobody saved the object yet', async () => {

@@ -66,6 +66,16 @@ describe('toPassProps', () => {
     expect(pass.backFields.find((f) => f.key === 'rewards')?.value).toBe('Free coffee: 8 stamps\nCookie: 5 stamps');
   });
 
+  it("links the customer's page of the card on the back when given", () => {
+    const pass = toPassProps({ ...source(), pageUrl: 'https://gw.test/cards/6f1c1d0e-1111-4222-8333-944455556666' }, identity);
+    expect(pass.backFields.map((f) => f.key)).toEqual(['card', 'about', 'rewards', 'page', 'store', 'number']);
+    expect(pass.backFields.find((f) => f.key === 'page')).toEqual({
+      key: 'page',
+      label: 'YOUR CARD ONLINE',
+      value: 'https://gw.test/cards/6f1c1d0e-1111-4222-8333-944455556666',
+    });
+  });
+
   it('keys every field uniquely (passkit-generator throws on duplicates)', () => {
     const pass = toPassProps(source(), identity);
     const keys = [...pass.headerFields, ...pass.primaryFields, ...pass.secondaryFields, ...pass.auxiliaryFields, ...pass.backFields].map((f) => f.key);

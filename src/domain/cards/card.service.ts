@@ -4,6 +4,7 @@ import { invalid, notFound } from '../errors.ts';
 import { idempotent, recordKey, checkIdempotencyKey } from '../idempotency.ts';
 import { definedOnly, isDatabaseId, pickKnown } from '../validation.ts';
 import { CARD_DEFAULTS, type CardAttributes, validateCard } from './card.rules.ts';
+import { enqueueCardPassesUpdate } from '../wallet/pass-updates.ts';
 
 export type CardRow = Prisma.CardGetPayload<object>;
 
@@ -73,12 +74,20 @@ export async function updateCard(deps: Deps, actor: Actor, id: number, input: Ca
       throw invalid({ stampsRequired: [`must be at least ${cost}, the cost of the card's dearest reward`] });
     }
   }
-  return deps.db.card.update({ where: { id: card.id }, data: given });
+  return deps.db.$transaction(async (tx) => {
+    const updated = await tx.card.update({ where: { id: card.id }, data: given });
+    await enqueueCardPassesUpdate(tx, card.id);
+    return updated;
+  });
 }
 
 /** Archives (or restores) a card: hidden from default listings, history kept, no new stamps or enrolments. */
 export async function setCardArchived(deps: Deps, actor: Actor, id: number, archived: boolean): Promise<CardRow> {
   const card = await getCard(deps, actor, id);
   if (Boolean(card.archivedAt) === archived) return card;
-  return deps.db.card.update({ where: { id: card.id }, data: { archivedAt: archived ? new Date() : null } });
+  return deps.db.$transaction(async (tx) => {
+    const updated = await tx.card.update({ where: { id: card.id }, data: { archivedAt: archived ? new Date() : null } });
+    await enqueueCardPassesUpdate(tx, card.id);
+    return updated;
+  });
 }

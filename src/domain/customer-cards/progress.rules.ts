@@ -31,6 +31,13 @@ export function availableRewards<R extends RewardTerms>(stampsCount: number, rew
     .sort((a, b) => a.position - b.position || a.stampsRequired - b.stampsRequired || a.id - b.id);
 }
 
+/** The cheapest active reward the balance does not cover yet (ties: display order); undefined when none is left. */
+export function nextReward<R extends RewardTerms>(stampsCount: number, rewards: readonly R[]): R | undefined {
+  return rewards
+    .filter((reward) => reward.active && reward.stampsRequired > stampsCount)
+    .sort((a, b) => a.stampsRequired - b.stampsRequired || a.position - b.position || a.id - b.id)[0];
+}
+
 /**
  * Progress toward the next reward the balance does not cover yet, 0–100 with two decimals; 100 when
  * every active reward is covered. A card without active rewards measures against its stamps required.

@@ -4,6 +4,7 @@ import type { Actor, Deps } from '../context.ts';
 import { DomainError, ErrorCode, FieldErrorCollector, notFound } from '../errors.ts';
 import { checkIdempotencyKey, idempotent, isForeignKeyViolation, recordKey } from '../idempotency.ts';
 import { checkIdInput, checkInteger, checkText, definedOnly, isDatabaseId, pickKnown } from '../validation.ts';
+import { enqueueCardPassesUpdate } from '../wallet/pass-updates.ts';
 
 export type RewardRow = Prisma.RewardGetPayload<object>;
 
@@ -97,6 +98,7 @@ export async function createReward(
           },
         });
         if (request) await recordKey(tx, actor.storeId, request, reward.id);
+        await enqueueCardPassesUpdate(tx, card.id);
         return reward;
       }),
     (id) => getReward(deps, actor, id),
@@ -110,7 +112,11 @@ export async function updateReward(deps: Deps, actor: Actor, id: number, input: 
   const given = definedOnly(pickKnown(input, REWARD_KEYS));
   validateReward(given, card.stampsRequired, false);
   if (Object.keys(given).length === 0) return reward;
-  return deps.db.reward.update({ where: { id: reward.id }, data: given });
+  return deps.db.$transaction(async (tx) => {
+    const updated = await tx.reward.update({ where: { id: reward.id }, data: given });
+    await enqueueCardPassesUpdate(tx, reward.cardId);
+    return updated;
+  });
 }
 
 /** Deletes a reward nobody has redeemed; one with redemptions is kept for history (deactivate it instead). */
@@ -119,8 +125,11 @@ export async function deleteReward(deps: Deps, actor: Actor, id: number): Promis
   const redeemed = await deps.db.redemption.count({ where: { rewardId: reward.id } });
   if (redeemed > 0) throw rewardInUse();
   try {
-    const deleted = await deps.db.reward.deleteMany({ where: { id: reward.id, storeId: actor.storeId } });
-    if (deleted.count === 0) throw notFound('Reward');
+    await deps.db.$transaction(async (tx) => {
+      const deleted = await tx.reward.deleteMany({ where: { id: reward.id, storeId: actor.storeId } });
+      if (deleted.count === 0) throw notFound('Reward');
+      await enqueueCardPassesUpdate(tx, reward.cardId);
+    });
   } catch (error) {
     // A redemption committed after the count; the foreign key keeps the reward (and its ledger entry).
     if (isForeignKeyViolation(error)) throw rewardInUse();

@@ -1,6 +1,7 @@
 import type { Tx } from '../../db/client.ts';
 
 export const PASS_UPDATE_TOPIC = 'pass.updated';
+export const CARD_PASSES_UPDATE_TOPIC = 'card.passes.updated';
 
 export interface PassUpdatePayload {
   customerCardId: number;
@@ -24,4 +25,25 @@ export async function enqueuePassUpdate(
   const payload: PassUpdatePayload = { customerCardId: customerCard.id, notify };
   await tx.outboxMessage.create({ data: { topic: PASS_UPDATE_TOPIC, payload: { ...payload } } });
   return true;
+}
+
+export interface CardPassesUpdatePayload {
+  cardId: number;
+}
+
+/**
+ * Queues a refresh of every pass of a card after a change to what all of them show (the card's name,
+ * colours or terms, its rewards). One message per change, whatever the number of passes: the worker
+ * expands it into one push per device and one patch per Google object.
+ */
+export async function enqueueCardPassesUpdate(tx: Tx, cardId: number): Promise<void> {
+  // A card nobody carries in a wallet (every new one) queues nothing; a pass installed after this
+  // commit is fetched fresh anyway.
+  const held = await tx.customerCard.findFirst({
+    where: { cardId, OR: [{ passInstalled: true }, { googleIssuedAt: { not: null } }] },
+    select: { id: true },
+  });
+  if (!held) return;
+  const payload: CardPassesUpdatePayload = { cardId };
+  await tx.outboxMessage.create({ data: { topic: CARD_PASSES_UPDATE_TOPIC, payload: { ...payload } } });
 }

@@ -91,6 +91,18 @@ export async function pushTokensOf(db: Db, customerCardId: number): Promise<stri
   return [...new Set(rows.map((r) => r.pushToken))];
 }
 
+/** One entry per device holding any pass of a card, with one of its passes on that device. */
+export async function cardPushTokens(db: Db, cardId: number): Promise<{ customerCardId: number; pushToken: string }[]> {
+  const rows = await db.passRegistration.findMany({
+    where: { customerCard: { cardId } },
+    select: { customerCardId: true, pushToken: true },
+    orderBy: { id: 'asc' },
+  });
+  const byToken = new Map<string, number>();
+  for (const row of rows) if (!byToken.has(row.pushToken)) byToken.set(row.pushToken, row.customerCardId);
+  return [...byToken].map(([pushToken, customerCardId]) => ({ customerCardId, pushToken }));
+}
+
 /**
  * Forgets a push token APNs reported as no longer valid. With APNs' timestamp, registrations renewed
  * after it (the device came back) are kept.

@@ -2,11 +2,13 @@ import { addStamps, redeemReward } from '../../domain/customer-cards/customer-ca
 import {
   availableRewards,
   CustomerCardStatus,
+  nextReward,
   progressPercentage,
   stampsRemaining,
   statusOf,
 } from '../../domain/customer-cards/progress.rules.ts';
 import { ownedBy } from '../../domain/visibility.ts';
+import { cardPageUrl } from '../../pages/urls.ts';
 import { walletUrls } from '../../wallet/urls.ts';
 import { builder } from '../builder.ts';
 import { connectionOf } from '../connections.ts';
@@ -79,6 +81,13 @@ export const CustomerCardNode = builder.prismaNode('CustomerCard', {
       resolve: async (customerCard, _args, ctx) =>
         availableRewards(customerCard.stampsCount, await ctx.loaders.activeRewardsByCard.load(customerCard.cardId)),
     }),
+    nextReward: t.field({
+      type: RewardNode,
+      nullable: true,
+      description: 'The cheapest active reward the stamps do not cover yet (the one `progressPercentage` measures); null when every active reward is covered.',
+      resolve: async (customerCard, _args, ctx) =>
+        nextReward(customerCard.stampsCount, await ctx.loaders.activeRewardsByCard.load(customerCard.cardId)) ?? null,
+    }),
     passInstalled: t.exposeBoolean('passInstalled', { description: 'True while at least one device keeps the Apple Wallet pass.' }),
     appleWalletUrl: t.string({
       description: 'Link that adds the pass to Apple Wallet (a signed .pkpass).',
@@ -87,6 +96,11 @@ export const CustomerCardNode = builder.prismaNode('CustomerCard', {
     googleWalletUrl: t.string({
       description: 'Link that adds the pass to Google Wallet.',
       resolve: (customerCard, _args, ctx) => walletUrls(ctx.runtime.config, customerCard.uuid).google,
+    }),
+    pageUrl: t.string({
+      description:
+        "The customer's own page of the card: its stamps, progress and rewards, updated live. Anyone with the link sees this card (and nothing else), as with the wallet links; it is printed on the back of the Apple pass.",
+      resolve: (customerCard, _args, ctx) => cardPageUrl(ctx.runtime.config, customerCard.uuid),
     }),
     issuedAt: t.expose('issuedAt', { type: 'DateTime', description: 'When the card was issued to the customer.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the record was created.' }),
@@ -237,5 +251,18 @@ builder.mutationField('redeemReward', (t) =>
         },
         { 'Customer card': 'customerCardId', Reward: 'rewardId' },
       ),
+  }),
+);
+
+builder.queryField('viewerCustomerCard', (t) =>
+  t.prismaField({
+    type: 'CustomerCard',
+    nullable: true,
+    description:
+      'The customer card of a customer page, which authenticates with `Authorization: CustomerCard <uuid>`; null for an API token. Such a caller can read only this card and subscribe to its `stampsChanged`.',
+    resolve: (query, _root, _args, ctx) =>
+      ctx.cardHolder
+        ? ctx.deps.db.customerCard.findUnique({ ...query, where: { id: ctx.cardHolder.customerCardId, ...ownedBy(ctx.actor) } })
+        : null,
   }),
 );

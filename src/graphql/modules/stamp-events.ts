@@ -72,6 +72,19 @@ async function ownedId(
   return id;
 }
 
+/**
+ * A customer page may watch its own card only. Any other id, and the card and store filters, name
+ * nothing it has: refused as NOT_FOUND like a foreign id, so it learns nothing about other records.
+ */
+function cardHolderFilter(customerCardId: number, args: StampsChangedArgs): StampFilter {
+  if (args.storeId != null) throw notFound('Store', 'storeId');
+  if (args.cardId != null) throw notFound('Card', 'cardId');
+  if (args.customerCardId == null || databaseIdOf('CustomerCard', String(args.customerCardId)) !== customerCardId) {
+    throw notFound('Customer card', 'customerCardId');
+  }
+  return { customerCardId };
+}
+
 /** Turns the arguments into the feed's filter, checking that every id names something of the store. */
 async function stampFilter(ctx: GraphQLContext, args: StampsChangedArgs): Promise<StampFilter> {
   const { customerCardId, cardId, storeId } = args;
@@ -80,6 +93,7 @@ async function stampFilter(ctx: GraphQLContext, args: StampsChangedArgs): Promis
       extensions: { code: 'BAD_USER_INPUT' },
     });
   }
+  if (ctx.cardHolder) return cardHolderFilter(ctx.cardHolder.customerCardId, args);
   const filter: StampFilter = {};
   if (storeId != null) {
     await ownedId('Store', storeId, 'storeId', async (id) => {

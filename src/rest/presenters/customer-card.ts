@@ -7,6 +7,7 @@ import {
 } from '../../domain/customer-cards/customer-card.queries.ts';
 import { CustomerCardStatus } from '../../domain/customer-cards/progress.rules.ts';
 import type { RedemptionRow } from '../../domain/customer-cards/customer-card.service.ts';
+import { cardPageUrl } from '../../pages/urls.ts';
 import { walletUrls } from '../../wallet/urls.ts';
 import { presentReward, RewardSchema } from './reward.ts';
 import { IdField, Timestamp, timestamp } from './shared.ts';
@@ -25,6 +26,10 @@ const customerCardFields = {
   pass_installed: z.boolean(),
   apple_wallet_url: z.string().openapi({ format: 'uri' }),
   google_wallet_url: z.string().openapi({ format: 'uri' }),
+  page_url: z.string().openapi({
+    format: 'uri',
+    description: "The customer's own page of the card, updated live (a Stampline addition; also on the back of the Apple pass)",
+  }),
   issued_at: Timestamp,
   created_at: Timestamp,
   updated_at: Timestamp,
@@ -62,6 +67,7 @@ export function presentCustomerCardListItem(
     pass_installed: detail.passInstalled,
     apple_wallet_url: wallet.apple,
     google_wallet_url: wallet.google,
+    page_url: cardPageUrl(config, detail.uuid),
     issued_at: timestamp(detail.issuedAt),
     created_at: timestamp(detail.createdAt),
     updated_at: timestamp(detail.updatedAt),
