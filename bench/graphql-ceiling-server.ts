@@ -7,11 +7,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { execute, parse, validate } from 'graphql';
 import { loadConfig } from '../src/config.ts';
-import { WriteSource } from '../src/domain/context.ts';
 import type { GraphQLContext } from '../src/graphql/context.ts';
 import { createLoaders } from '../src/graphql/loaders.ts';
 import { schema } from '../src/graphql/schema.ts';
-import { authenticate } from '../src/http/auth.ts';
+import { authenticateViewer } from '../src/graphql/viewer.ts';
 import { createLivePubSub } from '../src/pubsub.ts';
 import { startRuntime } from '../src/runtime.ts';
 import { createStampFeed } from '../src/stamp-feed.ts';
@@ -35,12 +34,19 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
   let raw = '';
   for await (const chunk of request) raw += chunk;
   const params = JSON.parse(raw) as { query: string; variables?: Record<string, unknown>; operationName?: string };
-  const actor = await authenticate(runtime, request.headers.authorization, WriteSource.GRAPHQL);
-  if (!actor) return send(response, 401, { errors: [{ message: 'Unauthenticated', extensions: { code: 'UNAUTHENTICATED' } }] });
+  const viewer = await authenticateViewer(runtime, request.headers.authorization);
+  if (!viewer) return send(response, 401, { errors: [{ message: 'Unauthenticated', extensions: { code: 'UNAUTHENTICATED' } }] });
   const document = parse(params.query);
   const errors = validate(schema, document);
   if (errors.length > 0) return send(response, 400, { errors });
-  const contextValue: GraphQLContext = { runtime, actor, deps: runtime.deps, loaders: createLoaders(runtime.deps), feed, signal: undefined };
+  const contextValue: GraphQLContext = {
+    runtime,
+    ...viewer,
+    deps: runtime.deps,
+    loaders: createLoaders(runtime.deps),
+    feed,
+    signal: undefined,
+  };
   const result = await execute({ schema, document, contextValue, variableValues: params.variables, operationName: params.operationName });
   send(response, 200, result);
 }

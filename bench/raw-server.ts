@@ -193,6 +193,7 @@ function present(card: CardRow, rewards: RewardRow[]) {
     pass_installed: card.pass_installed,
     apple_wallet_url: `${publicUrl}/wallet/apple/${card.uuid}.pkpass`,
     google_wallet_url: `${publicUrl}/wallet/google/${card.uuid}`,
+    page_url: `${publicUrl}/cards/${card.uuid}`,
     issued_at: card.issued_at.toISOString(),
     created_at: card.created_at.toISOString(),
     updated_at: card.updated_at.toISOString(),
