@@ -53,6 +53,8 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
 
 const server = createServer((request, response) => {
   handle(request, response).catch((error: unknown) => {
+    // The load generator cuts its connections at the end of each slice, mid-request.
+    if (request.destroyed) return;
     console.error(error);
     send(response, 500, { errors: [{ message: 'Internal error' }] });
   });
