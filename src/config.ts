@@ -24,6 +24,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** Browser origins allowed to call the API (CORS); empty, the default, allows none. */
   corsOrigins: string[];
+  /** How long a valid API token is trusted without a lookup; a revocation takes effect within it. 0: never. */
+  tokenCacheSeconds: number;
   /** Apple and Google Wallet credentials and the push outbox (see docs/wallet.md). */
   wallet: WalletConfig;
 }
@@ -50,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     liveConnectionsPerToken: positiveInteger(env, 'LIVE_CONNECTIONS_PER_TOKEN', 100),
     requestTimeoutMs: positiveInteger(env, 'REQUEST_TIMEOUT_MS', 30_000),
     corsOrigins: origins(env.CORS_ORIGINS),
+    tokenCacheSeconds: nonNegativeInteger(env, 'TOKEN_CACHE_SECONDS', 5),
     wallet: loadWalletConfig(env),
   };
 }
@@ -70,6 +73,11 @@ function origins(raw: string | undefined): string[] {
     if (!valid) throw new Error(`CORS_ORIGINS must list origins like https://till.example.com (no path, no trailing slash), got ${JSON.stringify(origin)}`);
   }
   return list;
+}
+
+function nonNegativeInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  return raw === '0' ? 0 : positiveInteger(env, name, fallback);
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -54,9 +54,10 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     ]);
     db = new PrismaClient({ adapter: new SerializedSqliteAdapterFactory(url, timeoutMs), log });
   } else {
-    const [{ PrismaClient }, { PrismaPg }] = await Promise.all([
+    const [{ PrismaClient }, { PrismaPg }, { statementNames }] = await Promise.all([
       import('../generated/postgresql/client.ts'),
       import('@prisma/adapter-pg'),
+      import('./pg-statements.ts'),
     ]);
     const adapter = new PrismaPg({
       connectionString: url,
@@ -68,7 +69,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
       idle_in_transaction_session_timeout: timeoutMs * 2,
       // Enforced by the client: a server that accepts no connection (down, unreachable) fails fast.
       connectionTimeoutMillis: timeoutMs,
-    });
+    }, { statementNameGenerator: statementNames() });
     // The PostgreSQL client differs from the SQLite one only in PostgreSQL-only extras we do not use.
     db = new PrismaClient({ adapter, log }) as unknown as Db;
   }

@@ -5,6 +5,8 @@ import type {
   SqlQuery,
   Transaction,
 } from '@prisma/driver-adapter-utils';
+import type { Database } from 'better-sqlite3';
+import { reusePreparedStatements } from './sqlite-statements.ts';
 
 /**
  * better-sqlite3 runs every query of the process on one connection. Prisma's adapter serialises
@@ -25,6 +27,9 @@ export class SerializedSqliteAdapterFactory implements SqlMigrationAwareDriverAd
 
   async connect(): Promise<SqlDriverAdapter> {
     const adapter = await this.#inner.connect();
+    // The adapter keeps its better-sqlite3 connection in `client`; without one, queries run unchanged.
+    const client = (adapter as unknown as { client?: Database }).client;
+    if (typeof client?.prepare === 'function') reusePreparedStatements(client);
     // WAL lets other processes (the CLI, a second gateway) read while this one writes.
     await adapter.executeScript('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
     return serialize(adapter);

@@ -13,6 +13,8 @@ export interface StampsChangedEvent {
   delta: number;
   balanceAfter: number;
   occurredAt: string;
+  /** False when the change queued no wallet pass update, so the outbox worker has nothing new to do. */
+  passUpdateQueued?: boolean;
 }
 
 export type DomainEvent = StampsChangedEvent;

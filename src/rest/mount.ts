@@ -37,18 +37,17 @@ export function mountRest(app: Hono, runtime: Runtime): void {
   api.onError((error, c) => errorResponse(c, error));
   api.use('*', identify(runtime));
   api.use('*', rateLimit(limiterOf(runtime)));
-  api.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      // The unread rest of the body would be parsed as the next request: close the connection.
-      onError: (c) =>
-        errorResponse(
-          c,
-          new RestError(413, 'Request body too large', { body: [`must be at most ${MAX_BODY_BYTES} bytes`] }, { Connection: 'close' }),
-        ),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    // The unread rest of the body would be parsed as the next request: close the connection.
+    onError: (c) =>
+      errorResponse(
+        c,
+        new RestError(413, 'Request body too large', { body: [`must be at most ${MAX_BODY_BYTES} bytes`] }, { Connection: 'close' }),
+      ),
+  });
+  // No route reads the body of a GET or HEAD, so the limit (a stream wrapper per request) is skipped.
+  api.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
   for (const route of restRoutes) registerRoute(api, runtime, route);
   let document: unknown;
   api.get('/openapi.json', (c) => c.json((document ??= openApiDocument(api, runtime))));

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Actor } from '../domain/context.ts';
-import { getStore } from '../domain/stores/store.service.ts';
+import { checkOwnStore } from '../domain/stores/store.service.ts';
 import type { Runtime } from '../runtime.ts';
 import { readParams, readQuery } from './body.ts';
 import { PathId, parseOrThrow } from './fields.ts';
@@ -91,17 +91,19 @@ function wrapJson(params: Record<string, unknown>, body: z.ZodType, wrapper: str
   return { ...params, [wrapper]: Object.fromEntries(known.map((key) => [key, params[key]])) };
 }
 
-async function run(c: Context<RestEnv>, spec: RestRoute['spec'], runtime: Runtime): Promise<Response> {
+// Built once: a zod schema is costly to build and every request checks its path ids with it.
+const pathId = PathId();
+
+async function run(c: Context<RestEnv>, spec: RestRoute['spec'], runtime: Runtime, names: string[]): Promise<Response> {
   const actor = c.get('actor');
   if (!spec.public && !actor) throw new RestError(401, 'Unauthorized');
   const params: Record<string, number> = {};
-  for (const name of paramNames(spec.path)) {
-    const parsed = PathId().safeParse(c.req.param(name));
+  for (const name of names) {
+    const parsed = pathId.safeParse(c.req.param(name));
     if (!parsed.success) throw new RestError(404, notFoundMessage(name, spec.resource));
     params[name] = parsed.data;
   }
-  // The store in the path must be the token's: any other is "not found", whether it exists or not.
-  if (actor && params.account_id !== undefined) await getStore(runtime.deps, actor, params.account_id);
+  if (actor && params.account_id !== undefined) checkOwnStore(actor, params.account_id);
   const query = spec.query ? parseOrThrow(spec.query, readQuery(c)) : undefined;
   let body: unknown;
   if (spec.body) {
@@ -183,9 +185,10 @@ function operation(spec: RestRoute['spec'], method: Method | 'put', operationId:
 export function registerRoute(api: RestApp, runtime: Runtime, route: RestRoute): void {
   const { spec } = route;
   const honoPath = spec.path.replace(/\{([^}]+)\}/g, ':$1');
+  const names = paramNames(spec.path);
   const handler = async (c: Context<RestEnv>) => {
     try {
-      return await run(c, spec, runtime);
+      return await run(c, spec, runtime, names);
     } catch (error) {
       return errorResponse(c, error);
     }

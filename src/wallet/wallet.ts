@@ -60,7 +60,9 @@ export class Wallet {
     });
     this.worker.start();
     // Stamp changes are announced after commit, when their outbox rows are visible.
-    const unsubscribe = runtime.deps.events.subscribe(() => this.worker.wake());
+    const unsubscribe = runtime.deps.events.subscribe((event) => {
+      if (event.passUpdateQueued !== false) this.worker.wake();
+    });
     runtime.onClose(() => {
       unsubscribe();
       return this.close();

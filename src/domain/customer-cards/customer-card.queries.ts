@@ -1,7 +1,7 @@
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { notFound } from '../errors.ts';
-import type { CustomerCardRef } from './customer-card.service.ts';
+import type { CustomerCardRef, CustomerCardWithCard } from './customer-card.service.ts';
 import {
   availableRewards,
   type CustomerCardStatus,
@@ -47,6 +47,12 @@ export async function getCustomerCardDetail(deps: Deps, actor: Actor, ref: Custo
   });
   if (!found) throw notFound('Customer card');
   return found;
+}
+
+/** The detail of a customer card whose row and card are at hand (after a stamp): only its rewards are read. */
+export async function detailOf(deps: Deps, customerCard: CustomerCardWithCard): Promise<CustomerCardDetail> {
+  const rewards = await deps.db.reward.findMany({ where: { cardId: customerCard.cardId }, orderBy: detailInclude.card.include.rewards.orderBy });
+  return { ...customerCard, card: { ...customerCard.card, rewards } };
 }
 
 /** The cards of several customers of the store, oldest enrolment first, keyed by customer id. */

@@ -83,11 +83,12 @@ export async function addStamps(deps: Deps, actor: Actor, input: AddStampsInput)
         });
       }
       const result = await deps.db.$transaction(async (tx) => {
-        const updated = await tx.customerCard.update({
-          where: { id: current.id },
-          data: { stampsCount: { increment: stamps } },
-          include: { card: true },
-        });
+        // The card was read just before; reading it again in here would only cost statements.
+        const { card } = current;
+        const updated = {
+          ...(await tx.customerCard.update({ where: { id: current.id }, data: { stampsCount: { increment: stamps } } })),
+          card,
+        };
         const ledgerEntry = await tx.ledgerEntry.create({
           data: {
             storeId: actor.storeId,
@@ -100,11 +101,12 @@ export async function addStamps(deps: Deps, actor: Actor, input: AddStampsInput)
           },
         });
         if (request) await recordKey(tx, actor.storeId, request, ledgerEntry.id);
-        await enqueuePassUpdate(tx, updated, { notify: !input.skipNotifications });
-        return { customerCard: updated, ledgerEntry, replayed: false };
+        const passUpdateQueued = await enqueuePassUpdate(tx, updated, { notify: !input.skipNotifications });
+        return { customerCard: updated, ledgerEntry, replayed: false, passUpdateQueued };
       }, TX_OPTIONS);
-      deps.events.publish(stampsChanged(result.customerCard, result.ledgerEntry));
-      return result;
+      const { passUpdateQueued, ...stamped } = result;
+      deps.events.publish(stampsChanged(stamped.customerCard, stamped.ledgerEntry, passUpdateQueued));
+      return stamped;
     },
     async (ledgerEntryId) => {
       const ledgerEntry = await deps.db.ledgerEntry.findUniqueOrThrow({ where: { id: ledgerEntryId } });
@@ -146,6 +148,7 @@ export async function redeemReward(deps: Deps, actor: Actor, input: RedeemReward
         throw new DomainError(ErrorCode.REWARD_INACTIVE, 'The reward is inactive', { rewardId: ['is inactive'] });
       }
       let result: RedeemResult;
+      let passUpdateQueued = false;
       try {
         result = await deps.db.$transaction(async (tx) => {
           const spent = await tx.customerCard.updateMany({
@@ -177,14 +180,14 @@ export async function redeemReward(deps: Deps, actor: Actor, input: RedeemReward
             },
           });
           if (request) await recordKey(tx, actor.storeId, request, ledgerEntry.id);
-          await enqueuePassUpdate(tx, updated, { notify: true });
+          passUpdateQueued = await enqueuePassUpdate(tx, updated, { notify: true });
           return { customerCard: updated, ledgerEntry, redemption, replayed: false };
         }, TX_OPTIONS);
       } catch (error) {
         // The reward was deleted while this redemption ran.
         throw isForeignKeyViolation(error) ? notFound('Reward') : error;
       }
-      deps.events.publish(stampsChanged(result.customerCard, result.ledgerEntry));
+      deps.events.publish(stampsChanged(result.customerCard, result.ledgerEntry, passUpdateQueued));
       return result;
     },
     async (ledgerEntryId) => {
@@ -227,8 +230,10 @@ export async function writeWelcomeStamps(
 export function stampsChanged(
   customerCard: { id: number; storeId: number; cardId: number; customerId: number },
   ledgerEntry: LedgerEntryRow,
+  passUpdateQueued?: boolean,
 ): StampsChangedEvent {
   return {
+    ...(passUpdateQueued === undefined ? {} : { passUpdateQueued }),
     type: 'stamps.changed',
     storeId: customerCard.storeId,
     cardId: customerCard.cardId,

@@ -41,6 +41,14 @@ export async function authenticateToken(db: Db, token: string): Promise<number |
   return found && !found.revokedAt ? found.storeId : undefined;
 }
 
+/**
+ * Refuses a store id other than the actor's own as "not found", whether that store exists or not. The
+ * actor's own store needs no lookup: its token exists, and tokens are deleted with their store.
+ */
+export function checkOwnStore(actor: Actor, id: number): void {
+  if (id !== actor.storeId) throw notFound('Store');
+}
+
 export async function getStore(deps: Deps, actor: Actor, id: number = actor.storeId): Promise<StoreRow> {
   // A token sees only its own store; any other id is "not found", whether it exists or not.
   const store = id === actor.storeId ? await deps.db.store.findUnique({ where: { id } }) : null;

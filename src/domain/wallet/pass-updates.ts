@@ -11,18 +11,20 @@ export interface PassUpdatePayload {
 
 /**
  * Queues the wallet work a stamp change causes, in the same transaction as the change, so a crash
- * or a wallet-service outage loses no update. Cards with no installed pass cost nothing.
+ * or a wallet-service outage loses no update. Cards with no installed pass cost nothing. Resolves
+ * to whether a message was queued.
  */
 export async function enqueuePassUpdate(
   tx: Tx,
   customerCard: { id: number; passInstalled: boolean; googleIssuedAt: Date | null },
   { notify }: { notify: boolean },
-): Promise<void> {
+): Promise<boolean> {
   const apple = customerCard.passInstalled && notify;
   const google = customerCard.googleIssuedAt !== null;
-  if (!apple && !google) return;
+  if (!apple && !google) return false;
   const payload: PassUpdatePayload = { customerCardId: customerCard.id, notify };
   await tx.outboxMessage.create({ data: { topic: PASS_UPDATE_TOPIC, payload: { ...payload } } });
+  return true;
 }
 
 export interface CardPassesUpdatePayload {

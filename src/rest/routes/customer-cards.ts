@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { getCustomerCardDetail, listCustomerCardsOf } from '../../domain/customer-cards/customer-card.queries.ts';
+import { detailOf, getCustomerCardDetail, listCustomerCardsOf } from '../../domain/customer-cards/customer-card.queries.ts';
 import { addStamps, redeemReward } from '../../domain/customer-cards/customer-card.service.ts';
 import { Bool, Id, Int } from '../fields.ts';
 import {
@@ -64,14 +64,14 @@ export const customerCardRoutes = [
     success: { status: 200, description: 'The updated customer card', schema: CustomerCardSchema },
     errors: [400, 404, 413, 415, 422],
     handle: async ({ runtime, actor, params, body, idempotencyKey }) => {
-      const ref = { customerCardId: params.id, customerId: params.customer_id };
-      await addStamps(runtime.deps, actor, {
-        ...ref,
+      const { customerCard } = await addStamps(runtime.deps, actor, {
+        customerCardId: params.id,
+        customerId: params.customer_id,
         stamps: body.stamps,
         skipNotifications: body.skip_notifications ?? false,
         idempotencyKey,
       });
-      return presentCustomerCard(runtime.config, await getCustomerCardDetail(runtime.deps, actor, ref));
+      return presentCustomerCard(runtime.config, await detailOf(runtime.deps, customerCard));
     },
   }),
   defineRoute({
