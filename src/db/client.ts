@@ -54,12 +54,13 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     ]);
     db = new PrismaClient({ adapter: new SerializedSqliteAdapterFactory(url, timeoutMs), log });
   } else {
-    const [{ PrismaClient }, { PrismaPg }, { statementNames }] = await Promise.all([
+    const [{ PrismaClient }, { PrismaPg }, { statementNames }, { default: pg }] = await Promise.all([
       import('../generated/postgresql/client.ts'),
       import('@prisma/adapter-pg'),
       import('./pg-statements.ts'),
+      import('pg'),
     ]);
-    const adapter = new PrismaPg({
+    const pool = new pg.Pool({
       connectionString: url,
       max: poolSize(url),
       // Enforced by the server, per session: a runaway statement or lock wait is cancelled (57014, 55P03).
@@ -69,7 +70,15 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
       idle_in_transaction_session_timeout: timeoutMs * 2,
       // Enforced by the client: a server that accepts no connection (down, unreachable) fails fast.
       connectionTimeoutMillis: timeoutMs,
-    }, { statementNameGenerator: statementNames() });
+    });
+    // A server that ends a session (restart, crash, admin command) makes its client emit 'error'. The
+    // pool listens only while a client is idle; a client handed out at that moment would otherwise
+    // take the whole process down with an unhandled 'error' event. The query in flight fails on its
+    // own (answered 503), and the pool drops the broken client.
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+    });
+    const adapter = new PrismaPg(pool, { statementNameGenerator: statementNames(), disposeExternalPool: true });
     // The PostgreSQL client differs from the SQLite one only in PostgreSQL-only extras we do not use.
     db = new PrismaClient({ adapter, log }) as unknown as Db;
   }
