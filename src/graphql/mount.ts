@@ -23,7 +23,7 @@ function refuse(c: Context, status: ContentfulStatusCode, message: string, code:
 /**
  * Serves GraphQL (and GraphiQL for browsers) at /graphql; subscriptions over SSE come through here too.
  * The caller is authenticated here, once, so that its requests count against the same per-token rate
- * limit as REST; yoga receives the actor with the request.
+ * limit as REST; yoga receives the viewer with the request and does not look it up again.
  */
 export function mountGraphQL(app: Hono, yoga: GraphQLServer, runtime: Runtime): void {
   const cors = { origins: runtime.config.corsOrigins };
@@ -49,15 +49,14 @@ export function mountGraphQL(app: Hono, yoga: GraphQLServer, runtime: Runtime): 
       logUnavailable('GraphQL', error);
       return refuse(c, 503, 'Service temporarily unavailable, retry shortly', 'SERVICE_UNAVAILABLE', { 'Retry-After': '1' });
     }
-    const actor = viewer?.actor;
     // Customer pages carry no API token: they count against their address, like anonymous calls.
-    const decision = limiter.hit(rateLimitKey(c, actor));
+    const decision = limiter.hit(rateLimitKey(c, viewer?.actor));
     const limitHeaders = rateLimitHeaders(limiter, decision);
     if (!decision.allowed) {
       return refuse(c, 429, 'Rate limit exceeded', 'RATE_LIMITED', { ...limitHeaders, 'Retry-After': String(decision.resetSeconds) });
     }
     const sse: EventStreamSink = {};
-    const context = { actor, cardHolder: viewer?.cardHolder };
+    const context = { viewer: viewer ?? null };
     const response = await yoga.fetch(c.req.raw, outgoing ? { sse, ...context } : context);
     if (!sse.results || !outgoing) {
       const answer = new Response(response.body, response);

@@ -4,11 +4,10 @@ import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { CloseCode, type OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { Actor } from '../domain/context.ts';
 import { MAX_BODY_BYTES } from '../http/limits.ts';
 import { LiveConnections, liveConnectionKey } from '../http/live-connections.ts';
 import type { Runtime } from '../runtime.ts';
-import { authenticateViewer, type CardHolder } from './viewer.ts';
+import { authenticateViewer, type Viewer } from './viewer.ts';
 import { GRAPHQL_PATH, type GraphQLServer } from './yoga.ts';
 
 export interface GraphQLWebSocket {
@@ -25,8 +24,7 @@ export interface GraphQLWebSocket {
 interface ConnectionExtra {
   socket: WebSocket;
   request: IncomingMessage;
-  actor?: Actor;
-  cardHolder?: CardHolder;
+  viewer?: Viewer;
 }
 
 /** What yoga's envelope hands each operation, carried to graphql-ws's execute/subscribe in `rootValue`. */
@@ -77,15 +75,13 @@ export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, runt
           return false;
         }
         extra.socket.once('close', () => live.release(key));
-        extra.actor = viewer.actor;
-        extra.cardHolder = viewer.cardHolder;
+        extra.viewer = viewer;
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
         const extra = ctx.extra as ConnectionExtra;
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          actor: extra.actor,
-          cardHolder: extra.cardHolder,
+          viewer: extra.viewer,
           params: payload,
         });
         let document: ReturnType<typeof parse>;

@@ -1,7 +1,6 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import type { Actor } from '../domain/context.ts';
 import type { Runtime } from '../runtime.ts';
 import type { StampFeed } from '../stamp-feed.ts';
 import { useCardHolderScope } from './card-holder-scope.ts';
@@ -12,7 +11,7 @@ import { type EventStreamSink, useEventStream } from './event-stream.ts';
 import { createLoaders } from './loaders.ts';
 import { schema } from './schema.ts';
 import { useSharedSubscriptionResults } from './shared-results.ts';
-import { authenticateViewer, type CardHolder } from './viewer.ts';
+import { authenticateViewer, type Viewer } from './viewer.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -39,12 +38,12 @@ query StoreOverview {
 `;
 
 /**
- * What the transport hands yoga besides the request: a WebSocket connection authenticates once, at
- * `connection_init`, and passes its actor to every operation it runs.
+ * What the transport hands yoga besides the request. The HTTP route and a WebSocket connection (once,
+ * at `connection_init`) authenticate before yoga runs and pass the result: `null` means looked up and
+ * found nobody, so the lookup is not repeated; absent, yoga authenticates the request itself.
  */
 export interface GraphQLServerContext {
-  actor?: Actor;
-  cardHolder?: CardHolder;
+  viewer?: Viewer | null;
   /** Set by the HTTP route: subscription results it streams itself (see event-stream.ts). */
   sse?: EventStreamSink;
 }
@@ -60,10 +59,8 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed): GraphQLS
     // CORS is the app's (CORS_ORIGINS, closed by default); yoga's own would allow every origin.
     cors: false,
     // Authenticates once per operation; no token, no data (HTTP 401, code UNAUTHENTICATED).
-    context: async ({ request, actor: connectionActor, cardHolder: connectionCardHolder }) => {
-      const viewer = connectionActor
-        ? { actor: connectionActor, cardHolder: connectionCardHolder }
-        : await authenticateViewer(runtime, request.headers.get('authorization'));
+    context: async ({ request, viewer: given }) => {
+      const viewer = given !== undefined ? given : await authenticateViewer(runtime, request.headers.get('authorization'));
       if (!viewer) throw unauthenticated();
       return {
         runtime,
