@@ -14,6 +14,7 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { globalIdOf } from '../src/graphql/global-ids.ts';
 import { type BenchDatabase, DATASET, type Dataset, seedDataset } from './seed.ts';
+import { expectMessage, nextMessage, stopChild } from './child-ipc.ts';
 import type { TargetControl, TargetMessage } from './target-ipc.ts';
 
 const SCENARIOS = ['rest-show', 'graphql-show', 'graphql-page', 'rest-stamp', 'graphql-stamp', 'sse-fanout'] as const;
@@ -117,34 +118,17 @@ async function startTarget(name: TargetName, dataset: Dataset, extraEnv: Record<
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const next = () =>
-    new Promise<TargetMessage>((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`${name} server exited with ${code}`));
-      child.once('exit', onExit);
-      child.once('message', (message: TargetMessage) => {
-        child.off('exit', onExit);
-        resolve(message);
-      });
-    });
-  const ready = await next();
-  if (ready.type !== 'ready') throw new Error(`${name}: unexpected ${ready.type}`);
-  const send = (message: TargetControl) => child.send(message);
+  const next = () => nextMessage<TargetMessage>(child, name);
+  const ready = await expectMessage(next(), name, 'ready');
   return {
     name,
     url: ready.url,
     async usage() {
       const reply = next();
-      send({ type: 'usage' });
-      const message = await reply;
-      if (message.type !== 'usage') throw new Error(`${name}: unexpected ${message.type}`);
-      return message;
+      child.send({ type: 'usage' } satisfies TargetControl);
+      return expectMessage(reply, name, 'usage');
     },
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      send({ type: 'stop' });
-      await exited;
-    },
+    stop: () => stopChild(child, { type: 'stop' } satisfies TargetControl),
   };
 }
 

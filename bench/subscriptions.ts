@@ -11,6 +11,7 @@ import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { expectMessage, nextMessage, stopChild } from './child-ipc.ts';
 import type { ControlMessage, ServerMessage, TargetInfo, Usage } from './ipc.ts';
 
 const { values: flags } = parseArgs({
@@ -72,33 +73,17 @@ async function startTarget(name: string): Promise<Server> {
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const next = () =>
-    new Promise<ServerMessage>((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`${name} server exited with ${code}`));
-      child.once('exit', onExit);
-      child.once('message', (message: ServerMessage) => {
-        child.off('exit', onExit);
-        resolve(message);
-      });
-    });
-  const ready = await next();
-  if (ready.type !== 'ready') throw new Error(`unexpected ${ready.type}`);
-  const send = (message: ControlMessage) => child.send(message);
+  const next = () => nextMessage<ServerMessage>(child, name);
+  const ready = await expectMessage(next(), name, 'ready');
   return {
     child,
     target: ready.target,
     async usage() {
       const reply = next();
-      send({ type: 'usage' });
-      const message = await reply;
-      if (message.type !== 'usage') throw new Error(`unexpected ${message.type}`);
-      return message;
+      child.send({ type: 'usage' } satisfies ControlMessage);
+      return expectMessage(reply, name, 'usage');
     },
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      send({ type: 'stop' });
-      await exited;
-    },
+    stop: () => stopChild(child, { type: 'stop' } satisfies ControlMessage),
   };
 }
 
