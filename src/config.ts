@@ -20,6 +20,8 @@ export interface Config {
   databaseTimeoutMs: number;
   /** Open SSE subscriptions plus graphql-ws sockets one API token may hold (per process). */
   liveConnectionsPerToken: number;
+  /** Operations one graphql-ws socket may have running at once (its subscriptions, unanswered queries). */
+  subscriptionsPerWebSocket: number;
   /** Longest a client may take to send a whole request (headers and body); slow clients are cut. */
   requestTimeoutMs: number;
   /** Browser origins allowed to call the API (CORS); empty, the default, allows none. */
@@ -50,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: { limit: positiveInteger(env, 'RATE_LIMIT_PER_MINUTE', 600), windowSeconds: 60 },
     databaseTimeoutMs: positiveInteger(env, 'DATABASE_TIMEOUT_MS', 5000),
     liveConnectionsPerToken: positiveInteger(env, 'LIVE_CONNECTIONS_PER_TOKEN', 100),
+    subscriptionsPerWebSocket: positiveInteger(env, 'SUBSCRIPTIONS_PER_WEBSOCKET', 20),
     requestTimeoutMs: positiveInteger(env, 'REQUEST_TIMEOUT_MS', 30_000),
     corsOrigins: origins(env.CORS_ORIGINS),
     tokenCacheSeconds: nonNegativeInteger(env, 'TOKEN_CACHE_SECONDS', 5),

@@ -1,6 +1,7 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from 'graphql-yoga';
-import type { StampsChangedEvent } from './domain/events.ts';
+import type { StampsChangedEvent, TokenRevokedEvent } from './domain/events.ts';
+import { REVOCATIONS } from './revocation-channel.ts';
 import type { Runtime } from './runtime.ts';
 
 /**
@@ -10,6 +11,8 @@ import type { Runtime } from './runtime.ts';
  */
 export type Topics = {
   stamps: [storeId: number, event: StampsChangedEvent];
+  /** Revocation notices; through Redis only, since in one process the event bus already carries them. */
+  [REVOCATIONS]: [event: TokenRevokedEvent];
 };
 
 export type StampPubSub = PubSub<Topics>;
@@ -24,6 +27,11 @@ export interface LivePubSub {
    * subscription then starts when it returns).
    */
   listening(storeId: number): Promise<void>;
+  /**
+   * Calls `listener` with the hash of every token revoked, in this process or (through Redis) in any
+   * other gateway; returns the function that stops it.
+   */
+  onRevocation(listener: (tokenHash: string) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -113,16 +121,39 @@ export async function createLivePubSub(runtime: Runtime): Promise<LivePubSub> {
       subscriber.disconnect();
     };
   }
+  const revocationListeners = new Set<(tokenHash: string) => void>();
+  const revoked = (tokenHash: string) => {
+    for (const listener of revocationListeners) listener(tokenHash);
+  };
   const detach = runtime.deps.events.subscribe((event) => {
     if (event.type === 'stamps.changed') pubsub.publish('stamps', event.storeId, event);
+    else if (event.type === 'token.revoked') {
+      // Here at once, whatever Redis does; the copy coming back through Redis finds nothing left to end.
+      revoked(event.tokenHash);
+      if (redisUrl) pubsub.publish(REVOCATIONS, event);
+    }
   });
+  const notices = redisUrl ? pubsub.subscribe(REVOCATIONS)[Symbol.asyncIterator]() : undefined;
+  if (notices) {
+    void (async () => {
+      for (let notice = await notices.next(); !notice.done; notice = await notices.next()) {
+        if (typeof notice.value?.tokenHash === 'string') revoked(notice.value.tokenHash);
+      }
+    })();
+  }
   return {
     pubsub,
     transport: redisUrl ? 'redis' : 'memory',
     listening,
+    onRevocation: (listener) => {
+      revocationListeners.add(listener);
+      return () => revocationListeners.delete(listener);
+    },
     close: async () => {
       detach();
+      await notices?.return?.();
       await closeRedis();
     },
   };
 }
+

@@ -4,6 +4,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { attachGraphQLWebSocket } from './graphql/websocket.ts';
 import { createGraphQLServer } from './graphql/yoga.ts';
+import { LiveConnections } from './http/live-connections.ts';
 import { createLivePubSub } from './pubsub.ts';
 import type { Runtime } from './runtime.ts';
 import { createStampFeed, type StampFeedStats } from './stamp-feed.ts';
@@ -49,6 +50,8 @@ function slowClientLimits(requestTimeoutMs: number) {
 export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const live = await createLivePubSub(runtime);
   const feed = createStampFeed(live);
+  const connections = LiveConnections.of(runtime);
+  const stopRevocations = live.onRevocation((tokenHash) => connections.revoked(tokenHash));
   const graphql = createGraphQLServer(runtime, feed);
   const app = createApp(runtime, graphql);
   // Wallet credentials load (or the development signer is created) before the first request.
@@ -88,6 +91,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
         const deadline = setTimeout(() => http.closeAllConnections(), SHUTDOWN_DEADLINE_MS);
         await stopped;
         clearTimeout(deadline);
+        stopRevocations();
         await live.close();
       })()),
   };

@@ -48,7 +48,7 @@ const FAN_OUT_BATCH = 256;
  * one pub/sub subscription (one Redis channel), however many streams it feeds, and drops it when its
  * last stream ends; so a thousand subscribe/unsubscribe cycles leave nothing behind.
  */
-export function createStampFeed(live: LivePubSub, options: { maxQueued?: number } = {}): StampFeed {
+export function createStampFeed(live: Pick<LivePubSub, 'pubsub' | 'listening'>, options: { maxQueued?: number } = {}): StampFeed {
   const maxQueued = options.maxQueued ?? DEFAULT_MAX_QUEUED;
   const channels = new Map<number, StoreChannel>();
   let subscriberCount = 0;

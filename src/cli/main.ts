@@ -1,14 +1,20 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
-import { openDatabase } from '../db/client.ts';
+import { type Config, loadConfig } from '../config.ts';
+import { type Db, openDatabase } from '../db/client.ts';
 import { applyMigrations } from '../db/migrations.ts';
 import { DomainError, ErrorCode } from '../domain/errors.ts';
+import { EventBus, type TokenRevokedEvent } from '../domain/events.ts';
 import { createApiToken, createStore } from '../domain/stores/store.service.ts';
+import { revokeApiToken } from '../domain/stores/token-revocation.ts';
+import { publishRevocation } from '../revocation-channel.ts';
 
 const USAGE = `usage:
   stampline store create --name <name>     create a store; prints {"account_id", "api_token"}
   stampline token create --account <id>    issue another API token for a store
+  stampline token revoke --token <token>   revoke an API token; prints {"revoked": true}
   stampline migrate                        apply pending migrations to DATABASE_URL`;
+
+const COMMANDS = ['migrate', 'store create', 'token create', 'token revoke'];
 
 class UsageError extends Error {}
 
@@ -19,11 +25,16 @@ async function run(argv: string[]): Promise<unknown> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { name: { type: 'string' }, account: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      name: { type: 'string' },
+      account: { type: 'string' },
+      token: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const command = positionals.join(' ');
   if (values.help) throw new HelpRequested();
-  if (command !== 'migrate' && command !== 'store create' && command !== 'token create') {
+  if (!COMMANDS.includes(command)) {
     throw new UsageError(`unknown command: ${command || '(none)'}`);
   }
   if (command === 'store create' && (values.name === undefined || values.name.trim() === '')) {
@@ -38,6 +49,7 @@ async function run(argv: string[]): Promise<unknown> {
         : `--account must be a positive whole number, got ${JSON.stringify(values.account)}`,
     );
   }
+  if (command === 'token revoke' && !values.token?.trim()) throw new UsageError('token revoke needs --token <api_token>');
   const config = loadConfig();
   if (command === 'migrate') {
     return { applied: await applyMigrations(config.databaseUrl) };
@@ -45,6 +57,7 @@ async function run(argv: string[]): Promise<unknown> {
   await applyMigrations(config.databaseUrl);
   const { db, close } = await openDatabase(config.databaseUrl);
   try {
+    if (command === 'token revoke') return await revoke(db, config, values.token as string);
     if (command === 'store create') {
       const { store, token } = await createStore(db, values.name);
       return { account_id: store.id, api_token: token };
@@ -60,6 +73,25 @@ async function run(argv: string[]): Promise<unknown> {
   } finally {
     await close();
   }
+}
+
+/**
+ * Revokes the token and, with REDIS_URL, tells every gateway at once (they would otherwise notice
+ * within TOKEN_CACHE_SECONDS). Revoking a revoked token again succeeds and says so; a token that
+ * matches nothing fails, since a mistyped token would otherwise look revoked while the real one works.
+ */
+async function revoke(db: Db, config: Config, token: string) {
+  const events = new EventBus();
+  const notices: TokenRevokedEvent[] = [];
+  events.subscribe((event) => event.type === 'token.revoked' && notices.push(event));
+  const outcome = await revokeApiToken({ db, events }, { token: token.trim() });
+  if (outcome === 'unknown') throw new DomainError(ErrorCode.NOT_FOUND, 'no API token matches --token');
+  for (const notice of notices) {
+    await publishRevocation(config, notice).catch((error: Error) => {
+      process.stderr.write(`stampline: revoked, but Redis could not be told (${error.message}); gateways stop the token within TOKEN_CACHE_SECONDS\n`);
+    });
+  }
+  return outcome === 'revoked' ? { revoked: true } : { revoked: false, already_revoked: true };
 }
 
 /** "name is too long (…)" rather than the error's summary, when it names fields. */

@@ -17,7 +17,16 @@ export interface StampsChangedEvent {
   passUpdateQueued?: boolean;
 }
 
-export type DomainEvent = StampsChangedEvent;
+/**
+ * An API token was revoked. Every gateway that hears it forgets the token at once (its token cache)
+ * and ends the live connections opened with it; the notice names the token by its SHA-256 only.
+ */
+export interface TokenRevokedEvent {
+  type: 'token.revoked';
+  tokenHash: string;
+}
+
+export type DomainEvent = StampsChangedEvent | TokenRevokedEvent;
 
 export type EventListener = (event: DomainEvent) => void;
 

@@ -1,4 +1,5 @@
 import type { Actor, Deps } from '../domain/context.ts';
+import type { Credential } from '../http/auth.ts';
 import type { Runtime } from '../runtime.ts';
 import type { StampFeed } from '../stamp-feed.ts';
 import type { Loaders } from './loaders.ts';
@@ -13,6 +14,8 @@ export interface GraphQLContext {
   actor: Actor;
   /** Set for a customer page: the one customer card it may read and watch (see card-holder-scope.ts). */
   cardHolder?: CardHolder;
+  /** What the viewer authenticated with; a live stream is ended when it stops working. */
+  credential: Credential;
   deps: Deps;
   loaders: Loaders;
   feed: StampFeed;

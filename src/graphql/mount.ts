@@ -6,7 +6,6 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { corsHeaders } from '../http/cors.ts';
 import { MAX_BODY_BYTES } from '../http/limits.ts';
-import { LiveConnections, liveConnectionKey, TOO_MANY_CONNECTIONS } from '../http/live-connections.ts';
 import { limiterOf, rateLimitHeaders, rateLimitKey } from '../http/rate-limit.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { logUnavailable } from '../http/unavailable.ts';
@@ -28,7 +27,6 @@ function refuse(c: Context, status: ContentfulStatusCode, message: string, code:
 export function mountGraphQL(app: Hono, yoga: GraphQLServer, runtime: Runtime): void {
   const cors = { origins: runtime.config.corsOrigins };
   const https = runtime.config.publicUrl.startsWith('https:');
-  const live = LiveConnections.of(runtime);
   const limiter = limiterOf(runtime);
   app.use(
     GRAPHQL_PATH,
@@ -63,14 +61,6 @@ export function mountGraphQL(app: Hono, yoga: GraphQLServer, runtime: Runtime): 
       for (const [name, value] of Object.entries(limitHeaders)) answer.headers.set(name, value);
       return answer;
     }
-    const key = liveConnectionKey(c.req.header('authorization'));
-    if (!live.acquire(key)) {
-      await sse.results.return?.();
-      return refuse(c, 429, `Too many live connections for this API token (at most ${live.limit})`, TOO_MANY_CONNECTIONS, {
-        'Retry-After': '5',
-      });
-    }
-    outgoing.once('close', () => live.release(key));
     // The stream bypasses Hono's response, and with it the middleware that adds these headers.
     const headers = new Headers(response.headers);
     const extra = {

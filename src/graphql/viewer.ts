@@ -1,6 +1,6 @@
 import { cardHolderOf } from '../domain/customer-cards/card-page.queries.ts';
 import { type Actor, WriteSource } from '../domain/context.ts';
-import { authenticate } from '../http/auth.ts';
+import { authenticateBearer, type Credential } from '../http/auth.ts';
 import type { Runtime } from '../runtime.ts';
 
 /** A customer page's restricted access: one customer card, read and watched, nothing else. */
@@ -11,11 +11,13 @@ export interface CardHolder {
 /**
  * Who runs an operation: a store's API token, or a customer page holding a card's capability. A card
  * holder acts within the card's store (so the store scoping of every read still applies) and is held
- * to its one card by `useCardHolderScope` and the subscription's filter check.
+ * to its one card by `useCardHolderScope` and the subscription's filter check. `credential` is what
+ * it was proved with, re-checked while a live connection of it stays open.
  */
 export interface Viewer {
   actor: Actor;
   cardHolder?: CardHolder;
+  credential: Credential;
 }
 
 // `Authorization: CustomerCard <uuid>`: the scheme the customer page sends; API tokens use Bearer.
@@ -27,8 +29,14 @@ export async function authenticateViewer(runtime: Runtime, authorization: string
   if (uuid !== undefined) {
     const holder = await cardHolderOf(runtime.deps.db, uuid);
     if (!holder) return undefined;
-    return { actor: { storeId: holder.storeId, source: WriteSource.GRAPHQL }, cardHolder: { customerCardId: holder.customerCardId } };
+    return {
+      actor: { storeId: holder.storeId, source: WriteSource.GRAPHQL },
+      cardHolder: { customerCardId: holder.customerCardId },
+      credential: { kind: 'card', uuid: uuid.toLowerCase() },
+    };
   }
-  const actor = await authenticate(runtime, authorization, WriteSource.GRAPHQL);
-  return actor && { actor };
+  const token = await authenticateBearer(runtime, authorization);
+  return (
+    token && { actor: { storeId: token.storeId, source: WriteSource.GRAPHQL }, credential: { kind: 'token', tokenHash: token.tokenHash } }
+  );
 }

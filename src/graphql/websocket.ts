@@ -5,9 +5,10 @@ import { CloseCode, type OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { MAX_BODY_BYTES } from '../http/limits.ts';
-import { LiveConnections, liveConnectionKey } from '../http/live-connections.ts';
+import { LiveConnections } from '../http/live-connections.ts';
+import { limiterOf, rateLimitKeyOf } from '../http/rate-limit.ts';
 import type { Runtime } from '../runtime.ts';
-import { authenticateViewer, type Viewer } from './viewer.ts';
+import { authenticateViewer } from './viewer.ts';
 import { GRAPHQL_PATH, type GraphQLServer } from './yoga.ts';
 
 export interface GraphQLWebSocket {
@@ -24,7 +25,10 @@ export interface GraphQLWebSocket {
 interface ConnectionExtra {
   socket: WebSocket;
   request: IncomingMessage;
-  viewer?: Viewer;
+  /** The Authorization value the connection authenticated with, checked again for every operation. */
+  authorization?: string;
+  /** Whom its operations count against in the rate limit. */
+  rateLimitKey?: string;
 }
 
 /** What yoga's envelope hands each operation, carried to graphql-ws's execute/subscribe in `rootValue`. */
@@ -33,17 +37,31 @@ interface Enveloped {
   subscribe: (args: ExecutionArgs) => OperationResult;
 }
 
+const CREDENTIAL_GONE = 'The API token (or customer card) this connection was opened with no longer works';
+
+function codedError(message: string, code: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
 /**
  * Serves the graphql-ws protocol on `path` of the gateway's own HTTP server, running every operation
  * through the same yoga envelope as HTTP (limits, cost, error masking, shared subscription results).
  * The token comes from the `connection_init` payload (`{"authorization": "Bearer …"}`, or a customer
  * page's `"CustomerCard <uuid>"`), else from the upgrade request's Authorization header; without a
  * valid one the socket is closed with 4401.
+ *
+ * A connection is not trusted for its lifetime: every operation is authorised again when it runs
+ * (through the token cache, as an HTTP request is), counts against the token's request rate limit,
+ * and must fit under the socket's cap on operations at once. A token revoked while the socket is open
+ * gets `UNAUTHENTICATED` for its next operation, and the socket is closed with 4401; an idle socket is
+ * closed the same way by the live-connection sweep or a revocation notice (http/live-connections.ts).
  */
 export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, runtime: Runtime): GraphQLWebSocket {
   // A client message is one operation; it gets no more room than a REST body (ws allows 100 MiB).
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
   const live = LiveConnections.of(runtime);
+  const limiter = limiterOf(runtime);
+  const maxOperations = runtime.config.subscriptionsPerWebSocket;
   let closing = false;
 
   const refuseUpgrade = (socket: Duplex, status: string) => {
@@ -69,19 +87,41 @@ export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, runt
           extra.socket.close(CloseCode.Unauthorized, 'Unauthorized: send {"authorization": "Bearer <API token>"} in connection_init');
           return false;
         }
-        const key = liveConnectionKey(header);
-        if (!live.acquire(key)) {
+        const release = live.open(viewer.credential, (reason) => extra.socket.close(CloseCode.Unauthorized, reason));
+        if (!release) {
           extra.socket.close(4429, `Too many live connections for this API token (at most ${live.limit})`);
           return false;
         }
-        extra.socket.once('close', () => live.release(key));
-        extra.viewer = viewer;
+        extra.socket.once('close', release);
+        extra.authorization = header;
+        // Customer pages carry no API token: they count against their address, as over HTTP.
+        extra.rateLimitKey = rateLimitKeyOf(
+          viewer.credential.kind === 'token' ? viewer.credential.tokenHash : undefined,
+          extra.request.socket.remoteAddress,
+        );
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
         const extra = ctx.extra as ConnectionExtra;
+        const viewer = await authenticateViewer(runtime, extra.authorization);
+        if (!viewer) {
+          // After graphql-ws has sent this operation's error.
+          setImmediate(() => extra.socket.close(CloseCode.Unauthorized, CREDENTIAL_GONE));
+          return [codedError(CREDENTIAL_GONE, 'UNAUTHENTICATED')];
+        }
+        const decision = limiter.hit(extra.rateLimitKey ?? '');
+        if (!decision.allowed) {
+          return [codedError('Rate limit exceeded', 'RATE_LIMITED', { retryAfter: decision.resetSeconds, limit: limiter.policy.limit })];
+        }
+        // graphql-ws has already entered this operation among the socket's running ones.
+        if (Object.keys(ctx.subscriptions).length > maxOperations) {
+          return [
+            codedError(`Too many operations at once on this WebSocket (at most ${maxOperations}); complete one first`, 'TOO_MANY_SUBSCRIPTIONS'),
+          ];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          viewer: extra.viewer,
+          viewer,
+          websocket: true,
           params: payload,
         });
         let document: ReturnType<typeof parse>;

@@ -8,6 +8,7 @@ import type { GraphQLContext } from './context.ts';
 import { COST_WEIGHTS, useQueryCost } from './cost.ts';
 import { maskError, unauthenticated } from './errors.ts';
 import { type EventStreamSink, useEventStream } from './event-stream.ts';
+import { useLiveStreams } from './live-streams.ts';
 import { createLoaders } from './loaders.ts';
 import { schema } from './schema.ts';
 import { useSharedSubscriptionResults } from './shared-results.ts';
@@ -46,6 +47,8 @@ export interface GraphQLServerContext {
   viewer?: Viewer | null;
   /** Set by the HTTP route: subscription results it streams itself (see event-stream.ts). */
   sse?: EventStreamSink;
+  /** Set for graphql-ws operations: the socket, not each subscription, holds a live slot (live-streams.ts). */
+  websocket?: boolean;
 }
 
 export type GraphQLServer = YogaServerInstance<GraphQLServerContext, GraphQLContext>;
@@ -66,6 +69,7 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed): GraphQLS
         runtime,
         actor: viewer.actor,
         ...(viewer.cardHolder ? { cardHolder: viewer.cardHolder } : {}),
+        credential: viewer.credential,
         deps: runtime.deps,
         loaders: createLoaders(runtime.deps),
         feed,
@@ -96,6 +100,7 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed): GraphQLS
           context.cardHolder ? `${context.actor.storeId}/${context.cardHolder.customerCardId}` : String(context.actor.storeId),
         contextFor: (context) => ({ ...context, loaders: createLoaders(context.deps) }),
       }),
+      useLiveStreams(runtime),
       useEventStream(),
     ],
   });

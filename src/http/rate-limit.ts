@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import type { Actor } from '../domain/context.ts';
+import { hashToken } from '../domain/stores/store.service.ts';
 import type { Runtime } from '../runtime.ts';
 import { bearerToken } from './auth.ts';
 
@@ -83,14 +83,18 @@ export function rateLimitHeaders(limiter: FixedWindowLimiter, decision: RateLimi
  */
 export function rateLimitKey(c: Context, actor: Actor | undefined): string {
   const token = bearerToken(c.req.header('authorization'));
-  if (token && actor) return `token:${createHash('sha256').update(token).digest('hex')}`;
-  return `ip:${clientAddress(c)}`;
+  return rateLimitKeyOf(token && actor ? hashToken(token) : undefined, clientAddress(c));
 }
 
-function clientAddress(c: Context): string {
+/** The same key from what a WebSocket knows: its valid token's hash, else the client's address. */
+export function rateLimitKeyOf(tokenHash: string | undefined, address: string | undefined): string {
+  return tokenHash ? `token:${tokenHash}` : `ip:${address ?? 'unknown'}`;
+}
+
+function clientAddress(c: Context): string | undefined {
   try {
-    return getConnInfo(c).remote.address ?? 'unknown';
+    return getConnInfo(c).remote.address;
   } catch {
-    return 'unknown';
+    return undefined;
   }
 }

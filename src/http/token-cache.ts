@@ -1,11 +1,18 @@
+/** What a cached token stands for: its store, and its SHA-256 (how revocation notices name it). */
+export interface CachedToken {
+  storeId: number;
+  tokenHash: string;
+}
+
 /**
  * Recently authenticated tokens, so a client sending many requests costs one token lookup every few
  * seconds instead of one per request. Only valid tokens are kept (a new token works at once, and
  * random tokens cannot fill the cache); a revoked token stops working once its entry expires, at
- * most `ttlMs` after the revocation (docs/performance.md).
+ * most `ttlMs` after the revocation (docs/performance.md), or at once when the revocation notice
+ * reaches this process (`forget`).
  */
 export class TokenCache {
-  readonly #entries = new Map<string, { storeId: number; expires: number }>();
+  readonly #entries = new Map<string, CachedToken & { expires: number }>();
   readonly #ttlMs: number;
   readonly #maxEntries: number;
 
@@ -14,19 +21,24 @@ export class TokenCache {
     this.#maxEntries = maxEntries;
   }
 
-  get(token: string, now = Date.now()): number | undefined {
+  get(token: string, now = Date.now()): CachedToken | undefined {
     const entry = this.#entries.get(token);
     if (!entry) return undefined;
-    if (entry.expires > now) return entry.storeId;
+    if (entry.expires > now) return entry;
     this.#entries.delete(token);
     return undefined;
   }
 
-  set(token: string, storeId: number, now = Date.now()): void {
+  set(token: string, value: CachedToken, now = Date.now()): void {
     if (this.#ttlMs <= 0) return;
     this.#entries.delete(token);
     // Oldest first: a Map iterates in insertion order.
     if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
-    this.#entries.set(token, { storeId, expires: now + this.#ttlMs });
+    this.#entries.set(token, { ...value, expires: now + this.#ttlMs });
+  }
+
+  /** Drops the token with this hash (revoked). A scan, but revocations are rare and the cache bounded. */
+  forget(tokenHash: string): void {
+    for (const [token, entry] of this.#entries) if (entry.tokenHash === tokenHash) this.#entries.delete(token);
   }
 }

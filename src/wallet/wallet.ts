@@ -61,7 +61,7 @@ export class Wallet {
     this.worker.start();
     // Stamp changes are announced after commit, when their outbox rows are visible.
     const unsubscribe = runtime.deps.events.subscribe((event) => {
-      if (event.passUpdateQueued !== false) this.worker.wake();
+      if (event.type === 'stamps.changed' && event.passUpdateQueued !== false) this.worker.wake();
     });
     runtime.onClose(() => {
       unsubscribe();

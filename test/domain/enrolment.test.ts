@@ -19,7 +19,7 @@ async function ledgerOf(customerCardId: number) {
 /** Collects the stamp events of one store while `run` runs. */
 async function eventsDuring(storeId: number, run: () => Promise<unknown>): Promise<StampsChangedEvent[]> {
   const seen: StampsChangedEvent[] = [];
-  const unsubscribe = deps().events.subscribe((event) => event.storeId === storeId && seen.push(event));
+  const unsubscribe = deps().events.subscribe((event) => event.type === 'stamps.changed' && event.storeId === storeId && seen.push(event));
   try {
     await run();
   } finally {

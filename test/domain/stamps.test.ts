@@ -91,7 +91,7 @@ describe('addStamps', () => {
     const { card } = await seedCard(deps(), actor);
     const { customerCard } = await seedCustomerCard(deps(), actor, card.id);
     const seen: StampsChangedEvent[] = [];
-    const unsubscribe = deps().events.subscribe((e) => e.customerCardId === customerCard.id && seen.push(e));
+    const unsubscribe = deps().events.subscribe((e) => e.type === 'stamps.changed' && e.customerCardId === customerCard.id && seen.push(e));
     await addStamps(deps(), actor, { customerCardId: customerCard.id, stamps: 3 });
     await addStamps(deps(), actor, { customerCardId: customerCard.id, stamps: 0 }).catch(() => undefined);
     unsubscribe();

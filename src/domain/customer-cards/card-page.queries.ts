@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
+import { queryInBatches } from '../batches.ts';
 import { isCardUuid } from '../wallet/pass-card.service.ts';
 
 /**
@@ -20,6 +21,12 @@ export async function cardHolderOf(db: Db, uuid: string): Promise<{ customerCard
   if (!isCardUuid(uuid)) return undefined;
   const found = await db.customerCard.findUnique({ where: { uuid: uuid.toLowerCase() }, select: { id: true, storeId: true } });
   return found ? { customerCardId: found.id, storeId: found.storeId } : undefined;
+}
+
+/** Which of `uuids` (lower case, as `cardHolderOf` matched them) still name a customer card. */
+export async function existingCardUuids(db: Db, uuids: readonly string[]): Promise<Set<string>> {
+  const rows = await queryInBatches(uuids, (batch) => db.customerCard.findMany({ where: { uuid: { in: batch } }, select: { uuid: true } }));
+  return new Set(rows.map((row) => row.uuid));
 }
 
 export async function getCardPageData(db: Db, uuid: string): Promise<CardPageData | undefined> {
