@@ -102,6 +102,13 @@ export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, runt
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
+        // graphql-ws has already entered this operation among the socket's running ones; counted
+        // before anything is awaited, so operations sent together cannot all pass.
+        if (Object.keys(ctx.subscriptions).length > maxOperations) {
+          return [
+            codedError(`Too many operations at once on this WebSocket (at most ${maxOperations}); complete one first`, 'TOO_MANY_SUBSCRIPTIONS'),
+          ];
+        }
         const extra = ctx.extra as ConnectionExtra;
         const viewer = await authenticateViewer(runtime, extra.authorization);
         if (!viewer) {
@@ -112,12 +119,6 @@ export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, runt
         const decision = limiter.hit(extra.rateLimitKey ?? '');
         if (!decision.allowed) {
           return [codedError('Rate limit exceeded', 'RATE_LIMITED', { retryAfter: decision.resetSeconds, limit: limiter.policy.limit })];
-        }
-        // graphql-ws has already entered this operation among the socket's running ones.
-        if (Object.keys(ctx.subscriptions).length > maxOperations) {
-          return [
-            codedError(`Too many operations at once on this WebSocket (at most ${maxOperations}); complete one first`, 'TOO_MANY_SUBSCRIPTIONS'),
-          ];
         }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           viewer,

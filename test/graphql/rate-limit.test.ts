@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { postGraphQL } from '../helpers/graphql.ts';
+import { connectWs } from '../helpers/live.ts';
 import { restClient } from '../helpers/rest.ts';
 import { newStore } from '../helpers/runtime.ts';
 import { useServer } from '../helpers/server.ts';
@@ -35,5 +36,32 @@ describe('GraphQL rate limit', () => {
     expect((await rest.get(`/accounts/${store.actor.storeId}`)).status).toBe(200);
     expect((await postGraphQL(t, QUERY, { token: store.token })).status).toBe(429);
     expect((await rest.get(`/accounts/${store.actor.storeId}`)).status).toBe(429);
+  });
+
+  it('counts every operation on a WebSocket too: past the limit RATE_LIMITED with retry-after for that operation, and the socket stays open', async () => {
+    const store = await newStore(t.runtime);
+    const socket = connectWs(t.url, { authorization: `Bearer ${store.token}` });
+    await socket.acknowledged;
+    const run = async () => socket.subscribe(QUERY).results.next();
+    for (let i = 0; i < 3; i++) expect((await run())?.data?.store.name).toBeTruthy();
+    const limited = await run();
+    expect(limited?.data).toBeUndefined();
+    expect(limited?.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(limited?.errors?.[0]?.extensions?.retryAfter).toBeGreaterThanOrEqual(1);
+    // Refused one operation at a time, not dropped.
+    expect((await run())?.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(socket.socket.readyState).toBe(socket.socket.OPEN);
+    // The same budget as HTTP.
+    expect((await postGraphQL(t, QUERY, { token: store.token })).status).toBe(429);
+    socket.close();
+  });
+
+  it('spends HTTP and WebSocket operations from one budget', async () => {
+    const store = await newStore(t.runtime);
+    for (let i = 0; i < 3; i++) expect((await postGraphQL(t, QUERY, { token: store.token })).status).toBe(200);
+    const socket = connectWs(t.url, { authorization: `Bearer ${store.token}` });
+    await socket.acknowledged;
+    expect((await socket.subscribe(QUERY).results.next())?.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    socket.close();
   });
 });
