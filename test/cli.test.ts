@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../src/db/client.ts';
-import { authenticateToken } from '../src/domain/stores/store.service.ts';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { authenticateToken, hashToken } from '../src/domain/stores/store.service.ts';
 import { createScratchDatabase, type ScratchDatabase } from './helpers/database.ts';
 import { type Finished, runNode } from './helpers/process.ts';
 
@@ -23,7 +25,7 @@ beforeAll(async () => {
 });
 
 function stampline(...args: string[]): Promise<Finished> {
-  return runNode(['src/cli/bin.js', ...args], { DATABASE_URL: scratch.url });
+  return runNode(['src/cli/bin.js', ...args], { DATABASE_URL: scratch.url, REDIS_URL: undefined });
 }
 
 /** The one JSON object a successful command prints, after checking it printed nothing else. */
@@ -56,6 +58,64 @@ describe('stampline token create', () => {
     expect(issued.api_token).not.toBe(created.api_token);
     expect(await authenticateToken(database.db, issued.api_token as string)).toBe(created.account_id);
     expect(await authenticateToken(database.db, created.api_token as string)).toBe(created.account_id);
+  });
+});
+
+// Each test runs the command several times, one after another.
+describe('stampline token revoke', { timeout: 120_000 }, () => {
+  it('revokes the token ({"revoked": true}); again it succeeds saying it was already revoked; other tokens keep working', async () => {
+    const created = output(await stampline('store', 'create', '--name', 'Leaky Till'));
+    const other = output(await stampline('token', 'create', '--account', String(created.account_id)));
+    expect(output(await stampline('token', 'revoke', '--token', created.api_token as string))).toEqual({ revoked: true });
+    expect(await authenticateToken(database.db, created.api_token as string)).toBeUndefined();
+    expect(await authenticateToken(database.db, other.api_token as string)).toBe(created.account_id);
+    expect(output(await stampline('token', 'revoke', '--token', created.api_token as string))).toEqual({
+      revoked: false,
+      already_revoked: true,
+    });
+  });
+
+  it('fails on a token that matches nothing, so a mistyped token is not mistaken for a revoked one', async () => {
+    const result = await stampline('token', 'revoke', '--token', 'sl_not_a_token_of_this_gateway');
+    expect(result).toMatchObject({ status: 1, stdout: '', stderr: 'stampline: no API token matches --token\n' });
+  });
+
+  it('needs --token', async () => {
+    for (const args of [['token', 'revoke'], ['token', 'revoke', '--token', '  ']]) {
+      const result = await stampline(...args);
+      expect(result).toMatchObject({ status: 2, stdout: '' });
+      expect(result.stderr).toMatch(/^stampline: token revoke needs --token <api_token>\n/);
+    }
+  });
+
+  it('with REDIS_URL, tells every gateway through Redis at once', async () => {
+    const created = output(await stampline('store', 'create', '--name', 'Two Gateways'));
+    const prefix = `stampline-cli-test-${randomBytes(6).toString('hex')}:`;
+    const listener = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      const heard = new Promise<string>((resolve) => listener.on('message', (_channel, message) => resolve(message)));
+      await listener.subscribe(`${prefix}revocations`);
+      const result = await runNode(['src/cli/bin.js', 'token', 'revoke', '--token', created.api_token as string], {
+        DATABASE_URL: scratch.url,
+        REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+        REDIS_PREFIX: prefix,
+      });
+      expect(output(result)).toEqual({ revoked: true });
+      expect(JSON.parse(await heard)).toEqual({ type: 'token.revoked', tokenHash: hashToken(created.api_token as string) });
+    } finally {
+      listener.disconnect();
+    }
+  });
+
+  it('still revokes when Redis is unreachable, and says the gateways will notice within TOKEN_CACHE_SECONDS', async () => {
+    const created = output(await stampline('store', 'create', '--name', 'No Redis'));
+    const result = await runNode(['src/cli/bin.js', 'token', 'revoke', '--token', created.api_token as string], {
+      DATABASE_URL: scratch.url,
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
+    expect(result).toMatchObject({ status: 0, stdout: '{"revoked":true}\n' });
+    expect(result.stderr).toMatch(/^stampline: revoked, but Redis could not be told .*TOKEN_CACHE_SECONDS\n$/);
+    expect(await authenticateToken(database.db, created.api_token as string)).toBeUndefined();
   });
 });
 
