@@ -4,12 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { WriteSource } from '../src/domain/context.ts';
-import { createStore } from '../src/domain/stores/store.service.ts';
+import { createApiToken, createStore } from '../src/domain/stores/store.service.ts';
 import { globalIdOf } from '../src/graphql/global-ids.ts';
 import { startRuntime } from '../src/runtime.ts';
 import { createScratchDatabase, type ScratchDatabase, testProvider } from './helpers/database.ts';
 import { seedCard, seedCustomerCard } from './helpers/factories.ts';
 import { connectWs, type LiveResult, subscribeSse } from './helpers/live.ts';
+import { runNode } from './helpers/process.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -76,6 +77,7 @@ describe.runIf(testProvider === 'postgresql')('two gateway processes sharing Pos
   let a: Gateway;
   let b: Gateway;
   let scene: Awaited<ReturnType<typeof seed>>;
+  let env: Record<string, string>;
 
   async function seed(url: string) {
     const runtime = await startRuntime(loadConfig({ DATABASE_URL: url, SEED_DEMO: 'false' }), { migrate: false });
@@ -85,7 +87,8 @@ describe.runIf(testProvider === 'postgresql')('two gateway processes sharing Pos
       const { card } = await seedCard(runtime.deps, actor);
       const watched = await seedCustomerCard(runtime.deps, actor, card.id);
       const probe = await seedCustomerCard(runtime.deps, actor, card.id);
-      return { storeId: store.id, token, card, watched, probe };
+      const doomedToken = await createApiToken(runtime.deps.db, store.id);
+      return { storeId: store.id, token, doomedToken, card, watched, probe };
     } finally {
       await runtime.close();
     }
@@ -94,7 +97,8 @@ describe.runIf(testProvider === 'postgresql')('two gateway processes sharing Pos
   beforeAll(async () => {
     scratch = await createScratchDatabase();
     scene = await seed(scratch.url);
-    const env = { DATABASE_URL: scratch.url, REDIS_URL: redisUrl, REDIS_PREFIX: `stampline-test-${randomBytes(6).toString('hex')}:` };
+    // Tokens are trusted for an hour (and swept hourly): only the revocation notice ends anything sooner.
+    env = { DATABASE_URL: scratch.url, REDIS_URL: redisUrl, REDIS_PREFIX: `stampline-test-${randomBytes(6).toString('hex')}:`, TOKEN_CACHE_SECONDS: '3600' };
     [a, b] = await Promise.all([startGateway(env), startGateway(env)]);
   }, 120_000);
 
@@ -102,6 +106,33 @@ describe.runIf(testProvider === 'postgresql')('two gateway processes sharing Pos
     await Promise.all([a?.stop(), b?.stop()]);
     await scratch?.drop();
   }, 60_000);
+
+  it('a revocation published through Redis ends the open streams of the token on every gateway at once', { timeout: 120_000 }, async () => {
+    const token = scene.doomedToken;
+    const variables = { customerCardId: globalIdOf('CustomerCard', scene.watched.customerCard.id) };
+    const onA = await subscribeSse(a.url, token, SUBSCRIPTION, variables);
+    expect(onA.status).toBe(200);
+    const onB = connectWs(b.url, { authorization: `Bearer ${token}` });
+    await onB.acknowledged;
+    onB.subscribe(SUBSCRIPTION, variables);
+
+    // The admin command is a third process: it writes the revocation and publishes the notice.
+    const revoked = await runNode(['src/cli/bin.js', 'token', 'revoke', '--token', token], env);
+    expect(revoked, revoked.stderr).toMatchObject({ status: 0, stdout: '{"revoked":true}\n' });
+
+    await onA.ended;
+    expect(onA.results.received.at(-1)).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(await onB.closed).toMatchObject({ code: 4401, reason: 'The API token was revoked' });
+    // Both gateways had the token cached for the hour, and forgot it.
+    for (const gateway of [a, b]) {
+      const response = await fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ store { name } }' }),
+      });
+      expect(response.status).toBe(401);
+    }
+  });
 
   it("delivers stamps written through one gateway's REST and GraphQL to SSE and WebSocket subscribers of the other", { timeout: 90_000 }, async () => {
     const { token, watched, probe } = scene;
