@@ -39,7 +39,7 @@ export function useLiveStreams(runtime: Runtime): Plugin<GraphQLContext & Transp
   // The stream of each request, to end when yoga finds no way to send it (406: it never reads it).
   const streams = new WeakMap<Request, AsyncIterator<unknown>>();
   return {
-    onSubscribe({ args, setResultAndStopExecution }) {
+    onSubscribe({ args, subscribeFn, setSubscribeFn, setResultAndStopExecution }) {
       const context = args.contextValue;
       if (context.websocket) return;
       let stream: EndableStream | undefined;
@@ -52,6 +52,15 @@ export function useLiveStreams(runtime: Runtime): Plugin<GraphQLContext & Transp
         setResultAndStopExecution({ errors: [tooManyConnections(live.limit)] });
         return;
       }
+      // A subscribe that throws never reaches onSubscribeResult; its slot must not stay taken.
+      setSubscribeFn(async (subscribeArgs) => {
+        try {
+          return await subscribeFn(subscribeArgs);
+        } catch (error) {
+          release();
+          throw error;
+        }
+      });
       return {
         onSubscribeResult({ result, setResult }) {
           if (!isAsyncIterable(result)) return release();

@@ -12,6 +12,14 @@ import { useServer } from '../helpers/server.ts';
 const t = useServer({ LIVE_CONNECTIONS_PER_TOKEN: '2', REQUEST_TIMEOUT_MS: '1000', SUBSCRIPTIONS_PER_WEBSOCKET: '3' });
 const WATCH = 'subscription($s: ID) { stampsChanged(storeId: $s) { delta } }';
 
+/** Opens streams until one is accepted (the server frees a slot once it sees a connection close). */
+function openOnceFreed<T extends { status: number; close(): void }>(open: () => Promise<T>): Promise<T> {
+  return eventually(open, (attempt) => {
+    if (attempt.status !== 200) attempt.close();
+    return attempt.status === 200;
+  });
+}
+
 describe('live connection limits per API token', () => {
   it('refuse a third SSE stream or WebSocket of one token (429, close 4429), leave other tokens alone, and free the slot on close', async () => {
     const a = await newStore(t.runtime);
@@ -38,14 +46,7 @@ describe('live connection limits per API token', () => {
     expect(other.status).toBe(200);
 
     first.close();
-    // The server frees the slot when it sees the connection close.
-    const again = await eventually(
-      () => watch(a),
-      (attempt) => {
-        if (attempt.status !== 200) attempt.close();
-        return attempt.status === 200;
-      },
-    );
+    const again = await openOnceFreed(() => watch(a));
     for (const stream of [second, other, again]) stream.close();
   });
 
@@ -101,13 +102,7 @@ describe('live connection limits count every way of opening a stream', () => {
     const sse = await subscribeSse(t.url, a.token, WATCH, variables);
     expect(sse.status).toBe(429);
     first.close();
-    const again = await eventually(
-      () => openRaw(method, a.token, WATCH, variables, accept),
-      (attempt) => {
-        if (attempt.status !== 200) attempt.close();
-        return attempt.status === 200;
-      },
-    );
+    const again = await openOnceFreed(() => openRaw(method, a.token, WATCH, variables, accept));
     for (const stream of [second, third, again]) stream.close();
   });
 

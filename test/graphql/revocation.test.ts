@@ -44,6 +44,17 @@ async function run(socket: WsConnection, query: string, variables: Record<string
   return operation.results.next();
 }
 
+/** Stamps until both subscriptions have delivered (graphql-ws does not acknowledge a subscription). */
+async function stampUntilBothStream(store: TestStore, customerCardId: number, ...inboxes: Array<{ received: LiveResult[] }>) {
+  await eventually(
+    async () => {
+      await addStamps(t.runtime.deps, store.actor, { customerCardId, stamps: 1 });
+      return inboxes.map((inbox) => inbox.received.length);
+    },
+    (counts) => counts.every((count) => count > 0),
+  );
+}
+
 describe('a token revoked while a WebSocket is open', () => {
   it('can no longer stamp, update the store or read customer emails on that socket: UNAUTHENTICATED, then close 4401', async () => {
     const { store, customerCard } = await scene();
@@ -82,13 +93,7 @@ describe('live connections of a credential that stops working', () => {
     const socket = await openSocket(store);
     const ws = socket.subscribe(WATCH, variables);
     // Both stream until the revocation.
-    await eventually(
-      async () => {
-        await addStamps(t.runtime.deps, store.actor, { customerCardId: customerCard.id, stamps: 1 });
-        return [sse.results.received.length, ws.results.received.length];
-      },
-      ([fromSse, fromWs]) => fromSse! > 0 && fromWs! > 0,
-    );
+    await stampUntilBothStream(store, customerCard.id, sse.results, ws.results);
 
     await revokeBehindTheGatewaysBack(store.token);
     const closed = await socket.closed;
@@ -122,13 +127,7 @@ describe('live connections of a credential that stops working', () => {
     const socket = connectWs(t.url, { authorization: holder });
     await socket.acknowledged;
     const ws = socket.subscribe(watch, variables);
-    await eventually(
-      async () => {
-        await addStamps(t.runtime.deps, store.actor, { customerCardId: customerCard.id, stamps: 1 });
-        return [sse.results.received.length, ws.results.received.length];
-      },
-      ([fromSse, fromWs]) => fromSse! > 0 && fromWs! > 0,
-    );
+    await stampUntilBothStream(store, customerCard.id, sse.results, ws.results);
 
     await t.runtime.deps.db.customerCard.delete({ where: { id: customerCard.id } });
     expect(await socket.closed).toMatchObject({ code: 4401, reason: 'The customer card no longer exists' });
