@@ -3,7 +3,7 @@ import { unavailableAnswer } from '../http/unavailable.ts';
 
 /** Small response helpers shared by the wallet routes. Errors are `{"error": "<summary>"}`. */
 
-export function jsonError(c: Context, status: 400 | 401 | 404 | 500 | 503, error: string): Response {
+export function jsonError(c: Context, status: 400 | 401 | 404 | 429 | 500 | 503, error: string): Response {
   return c.json({ error }, status, { 'cache-control': 'no-store' });
 }
 
