@@ -29,6 +29,43 @@ describe('request bodies', () => {
     expect(await cardCount(actor.storeId)).toBe(0);
   });
 
+  it.each([
+    ['{"card": {"name": "a", "name": "b"}}', 'name'],
+    ['{"card": {"name": "a"}, "card": {"name": "b"}}', 'card'],
+    ['{"card": {"name": "a", "n\\u0061me": "b"}}', 'name'],
+    ['{"card": {"name": "a", "header_text": "{\\"name\\": 1, \\"name\\": 2}", "x": [{"k": 1, "k": 2}]}}', 'k'],
+  ])('refuses duplicate keys in one JSON object with 400: %s', async (raw, key) => {
+    const { api, path, actor } = await restStore(t);
+    const response = await api.post(`${path}/cards`, undefined, { raw, contentType: 'application/json' });
+    expectError(response, 400, ['body']);
+    expect(response.body.errors.body).toEqual([`has the key "${key}" twice in one object`]);
+    expect(await cardCount(actor.storeId)).toBe(0);
+  });
+
+  it('accepts the same key in different objects and in a list of objects', async () => {
+    const { api, path } = await restStore(t);
+    const raw = '{"card": {"name": "a", "header_text": "b"}, "extra": [{"name": 1}, {"name": 2}], "other": {"name": "c"}}';
+    expectStatus(await api.post(`${path}/cards`, undefined, { raw, contentType: 'application/json' }), 201);
+  });
+
+  it.each([
+    ['application/json; charset=iso-8859-1', '{"card": {"name": "Caf\u00e9"}}'],
+    ['application/json; charset="windows-1252"', '{"card": {"name": "x"}}'],
+    ['application/json;charset=utf-16', '{"card": {"name": "x"}}'],
+    ['application/x-www-form-urlencoded; charset=iso-8859-1', 'card[name]=x'],
+  ])('refuses a body declared in another charset than UTF-8 with 400: %s', async (contentType, raw) => {
+    const { api, path, actor } = await restStore(t);
+    const response = await api.post(`${path}/cards`, undefined, { raw, contentType });
+    expectError(response, 400, ['content_type']);
+    expect(response.body).toEqual({ error: 'Unsupported charset', errors: { content_type: ['charset must be utf-8'] } });
+    expect(await cardCount(actor.storeId)).toBe(0);
+  });
+
+  it.each(['application/json; charset=UTF-8', 'application/json; charset="utf-8"', 'application/json;charset=utf8'])('accepts %s', async (contentType) => {
+    const { api, path } = await restStore(t);
+    expectStatus(await api.post(`${path}/cards`, undefined, { raw: '{"card": {"name": "Café"}}', contentType }), 201);
+  });
+
   it('treats a body sent without a content type as unsupported', async () => {
     const { api, path } = await restStore(t);
     // fetch labels a bare string body text/plain.
