@@ -65,5 +65,13 @@ describe('wallet route limits', () => {
       expect(response.status).toBe(204);
     }
     await expectTooMany(await download(b.uuid), /Too many wallet requests/);
+
+    // Bodies are bounded before anything else reads them.
+    const huge = await fetch(`${t.url}/wallet/apple/v1/log`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ logs: ['x'.repeat(70 * 1024)] }),
+    });
+    expect(huge.status).toBe(413);
   });
 });
