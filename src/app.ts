@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { mountGraphQL } from './graphql/mount.ts';
 import { cors } from './http/cors.ts';
+import { health } from './http/health.ts';
 import { secureHeaders } from './http/security-headers.ts';
 import type { GraphQLServer } from './graphql/yoga.ts';
 import { mountPages } from './pages/mount.ts';
@@ -17,14 +18,7 @@ export function createApp(runtime: Runtime, graphql: GraphQLServer): Hono {
   const https = runtime.config.publicUrl.startsWith('https:');
   app.use('*', cors({ origins: runtime.config.corsOrigins }));
   app.use('*', secureHeaders({ https }));
-  app.get('/healthz', async (c) => {
-    try {
-      await runtime.database.db.$queryRawUnsafe('SELECT 1');
-      return c.json({ status: 'ok', database: runtime.database.provider });
-    } catch {
-      return c.json({ status: 'unavailable', database: runtime.database.provider }, 503);
-    }
-  });
+  app.get('/healthz', (c) => health(c, runtime));
   mountGraphQL(app, graphql, runtime);
   mountRest(app, runtime);
   mountWallet(app, runtime);

@@ -30,6 +30,17 @@ export interface Config {
   tokenCacheSeconds: number;
   /** Apple and Google Wallet credentials and the push outbox (see docs/wallet.md). */
   wallet: WalletConfig;
+  /** Per-minute budgets of the unauthenticated wallet routes (docs/wallet.md#limits). */
+  walletLimits: WalletLimits;
+}
+
+export interface WalletLimits {
+  /** Wallet requests one client address may make: pass downloads, the PassKit web service, save links. */
+  perAddressPerMinute: number;
+  /** Downloads of one pass, from any address. */
+  perPassPerMinute: number;
+  /** Device log entries one client address may write to the gateway log. */
+  logEntriesPerAddressPerMinute: number;
 }
 
 export const DEFAULT_DATABASE_URL = 'file:./data/stampline.db';
@@ -57,6 +68,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: origins(env.CORS_ORIGINS),
     tokenCacheSeconds: nonNegativeInteger(env, 'TOKEN_CACHE_SECONDS', 5),
     wallet: loadWalletConfig(env),
+    walletLimits: {
+      perAddressPerMinute: positiveInteger(env, 'WALLET_RATE_LIMIT_PER_MINUTE', 120),
+      perPassPerMinute: positiveInteger(env, 'WALLET_PASS_DOWNLOADS_PER_MINUTE', 30),
+      logEntriesPerAddressPerMinute: positiveInteger(env, 'WALLET_LOG_ENTRIES_PER_MINUTE', 60),
+    },
   };
 }
 

@@ -10,24 +10,35 @@ export function hasNul(text: string): boolean {
   return text.includes('\u0000');
 }
 
-/** Whether any string or object key inside a JSON-like value holds a NUL (walked without recursion). */
-export function containsNul(root: unknown): boolean {
-  const stack: unknown[] = [root];
+/** Deeper JSON than this is refused: nothing legitimate nests so far, and deep values exhaust stacks. */
+export const MAX_JSON_DEPTH = 20;
+export const DEEP_JSON_MESSAGE = `must not nest deeper than ${MAX_JSON_DEPTH} levels`;
+// More members than this are no metadata; the size limits of each field refuse them anyway.
+const MAX_JSON_MEMBERS = 100_000;
+
+/**
+ * What is wrong with a JSON-like value, walked without recursion (so no depth can exhaust the stack):
+ * 'deep' past MAX_JSON_DEPTH levels, 'large' past MAX_JSON_MEMBERS members, 'nul' when a string or
+ * object key holds a NUL.
+ */
+export function inspectJson(root: unknown): 'ok' | 'nul' | 'deep' | 'large' {
+  const stack: Array<[unknown, number]> = [[root, 0]];
   let visited = 0;
+  let nul = false;
   while (stack.length > 0) {
-    const value = stack.pop();
-    // Cut off absurd inputs; the size limits of each field refuse them anyway.
-    if (++visited > 100_000) return false;
+    const [value, depth] = stack.pop()!;
+    if (++visited > MAX_JSON_MEMBERS) return 'large';
     if (typeof value === 'string') {
-      if (hasNul(value)) return true;
+      nul ||= hasNul(value);
     } else if (typeof value === 'object' && value !== null) {
+      if (depth >= MAX_JSON_DEPTH) return 'deep';
       for (const [key, item] of Object.entries(value)) {
-        if (hasNul(key)) return true;
-        stack.push(item);
+        nul ||= hasNul(key);
+        stack.push([item, depth + 1]);
       }
     }
   }
-  return false;
+  return nul ? 'nul' : 'ok';
 }
 
 export const HEX_COLOR = /^#[0-9A-Fa-f]{6}$/;

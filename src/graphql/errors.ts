@@ -1,9 +1,8 @@
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
-import { maskError as defaultMaskError } from 'graphql-yoga';
-import { isDatabaseUnavailable } from '../db/unavailable.ts';
+import { createLogger, maskError as defaultMaskError, type YogaLogger } from 'graphql-yoga';
 import { DomainError, ErrorCode } from '../domain/errors.ts';
-import { logUnavailable } from '../http/unavailable.ts';
+import { unavailableAnswer } from '../http/unavailable.ts';
 import { FeedClosedError } from '../stamp-feed.ts';
 import { builder } from './builder.ts';
 
@@ -84,6 +83,22 @@ export function unauthenticated(): GraphQLError {
   });
 }
 
+// Errors maskError answered with a code: refusals of what a client sent, and outages already logged in
+// one line. Yoga logs every error it replaces; these are not faults, and their traces would flood the log.
+const answered = new WeakSet<object>();
+
+/** Yoga's logger, quiet about errors `maskError` answered with a code. */
+export function graphqlLogger(): YogaLogger {
+  const logger = createLogger(process.env.DEBUG === '1' ? 'debug' : 'info');
+  return {
+    ...logger,
+    error: (...args: unknown[]) => {
+      if (args.length === 1 && typeof args[0] === 'object' && args[0] !== null && answered.has(args[0])) return;
+      logger.error(...args);
+    },
+  };
+}
+
 /**
  * Yoga's error masking: unexpected errors become "Unexpected error." (details stay in the log), but a
  * domain refusal or a bad argument keeps its message and gets a code clients can branch on.
@@ -91,25 +106,28 @@ export function unauthenticated(): GraphQLError {
 export function maskError(error: unknown, message: string, isDev?: boolean): Error {
   const original = error instanceof GraphQLError ? (error.originalError ?? undefined) : error;
   const located = error instanceof GraphQLError ? error : undefined;
-  const reveal = (text: string, extensions: Record<string, unknown>) =>
-    new GraphQLError(text, {
+  const reveal = (text: string, extensions: Record<string, unknown>) => {
+    if (typeof error === 'object' && error !== null) answered.add(error);
+    return new GraphQLError(text, {
       nodes: located?.nodes ?? null,
       source: located?.source ?? null,
       positions: located?.positions ?? null,
       path: located?.path ?? null,
       extensions,
     });
+  };
   if (original instanceof DomainError) {
     return reveal(original.message, { code: original.code, fields: original.fields });
   }
   if (original instanceof PothosValidationError) return reveal(original.message, { code: 'BAD_USER_INPUT' });
   if (original instanceof FeedClosedError) return reveal(original.message, { code: 'SUBSCRIPTION_ENDED' });
-  if (isDatabaseUnavailable(original)) {
-    logUnavailable('GraphQL', original);
+  const fault = unavailableAnswer('GraphQL', original);
+  if (fault) {
     // A request that fails as a whole (authentication) is answered 503; yoga keeps 200 when data is partial.
-    return reveal('Service temporarily unavailable, retry shortly', {
+    return reveal(fault.message, {
       code: 'SERVICE_UNAVAILABLE',
-      http: { status: 503, headers: { 'Retry-After': '1' } },
+      reason: fault.kind,
+      http: { status: 503, headers: { 'Retry-After': String(fault.retryAfterSeconds) } },
     });
   }
   return defaultMaskError(error, message, isDev);

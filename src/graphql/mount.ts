@@ -3,12 +3,11 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { corsHeaders } from '../http/cors.ts';
 import { MAX_BODY_BYTES } from '../http/limits.ts';
 import { limiterOf, rateLimitHeaders, rateLimitKey } from '../http/rate-limit.ts';
 import { securityHeaders } from '../http/security-headers.ts';
-import { logUnavailable } from '../http/unavailable.ts';
+import { unavailableAnswer } from '../http/unavailable.ts';
 import type { Runtime } from '../runtime.ts';
 import { type EventStreamSink, streamEvents } from './event-stream.ts';
 import { authenticateViewer, type Viewer } from './viewer.ts';
@@ -43,9 +42,9 @@ export function mountGraphQL(app: Hono, yoga: GraphQLServer, runtime: Runtime): 
     try {
       viewer = await authenticateViewer(runtime, c.req.header('authorization'));
     } catch (error) {
-      if (!isDatabaseUnavailable(error)) throw error;
-      logUnavailable('GraphQL', error);
-      return refuse(c, 503, 'Service temporarily unavailable, retry shortly', 'SERVICE_UNAVAILABLE', { 'Retry-After': '1' });
+      const fault = unavailableAnswer('GraphQL', error);
+      if (!fault) throw error;
+      return refuse(c, 503, fault.message, 'SERVICE_UNAVAILABLE', { 'Retry-After': String(fault.retryAfterSeconds) });
     }
     // Customer pages carry no API token: they count against their address, like anonymous calls.
     const decision = limiter.hit(rateLimitKey(c, viewer?.actor));

@@ -6,7 +6,7 @@ import type { StampFeed } from '../stamp-feed.ts';
 import { useCardHolderScope } from './card-holder-scope.ts';
 import type { GraphQLContext } from './context.ts';
 import { COST_WEIGHTS, useQueryCost } from './cost.ts';
-import { maskError, unauthenticated } from './errors.ts';
+import { graphqlLogger, maskError, unauthenticated } from './errors.ts';
 import { type EventStreamSink, useEventStream } from './event-stream.ts';
 import { useLiveStreams } from './live-streams.ts';
 import { createLoaders } from './loaders.ts';
@@ -77,6 +77,7 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed): GraphQLS
       };
     },
     maskedErrors: { maskError },
+    logging: graphqlLogger(),
     graphiql: {
       title: 'Stampline GraphQL',
       headers: JSON.stringify({ Authorization: 'Bearer <your API token>' }, null, 2),

@@ -32,7 +32,8 @@ export class FixedWindowLimiter {
     this.#now = now;
   }
 
-  hit(key: string): RateLimitDecision {
+  /** Spends `cost` of `key`'s budget (one request by default). */
+  hit(key: string, cost = 1): RateLimitDecision {
     const now = this.#now();
     const windowMs = this.policy.windowSeconds * 1000;
     if (now >= this.#nextSweep) {
@@ -44,7 +45,7 @@ export class FixedWindowLimiter {
       window = { count: 0, resetAt: now + windowMs };
       this.#windows.set(key, window);
     }
-    window.count += 1;
+    window.count += cost;
     const resetSeconds = Math.max(1, Math.ceil((window.resetAt - now) / 1000));
     return {
       allowed: window.count <= this.policy.limit,
@@ -91,7 +92,8 @@ export function rateLimitKeyOf(tokenHash: string | undefined, address: string | 
   return tokenHash ? `token:${tokenHash}` : `ip:${address ?? 'unknown'}`;
 }
 
-function clientAddress(c: Context): string | undefined {
+/** The peer address of the connection (forwarded-for headers are not trusted). */
+export function clientAddress(c: Context): string | undefined {
   try {
     return getConnInfo(c).remote.address;
   } catch {

@@ -28,6 +28,9 @@ function pageResponse(c: Context, body: string, status: 200 | 404 = 200): Respon
 export function mountPages(app: Hono, runtime: Runtime): void {
   mountAssets(app);
   app.get(PAGE_PATHS.till, (c) => pageResponse(c, renderTillPage()));
+  // Where the till's forms post when submitted before till.js has loaded: the body is never read, and
+  // the browser is sent back to the page (303: with a GET), with nothing in its URL.
+  app.post(PAGE_PATHS.till, (c) => c.body(null, 303, { location: PAGE_PATHS.till, 'cache-control': 'no-store' }));
   app.get(`${PAGE_PATHS.card}/:uuid`, async (c) => {
     const data = await getCardPageData(runtime.deps.db, c.req.param('uuid'));
     if (!data) return pageResponse(c, renderCardNotFound(), 404);

@@ -4,7 +4,9 @@ import { renderPage } from './layout.ts';
 /**
  * The till: staff sign in with the store's API token, find a customer, stamp and redeem, and watch
  * every stamp of the store arrive. The page is the same for every store; `till.js` does the rest
- * through the GraphQL API, holding the token in memory only.
+ * through the GraphQL API, holding the token in memory only. The forms post to /till, which ignores
+ * what they send: submitted before the script has loaded, they never put the token (or a customer's
+ * name) into a URL, where history, logs and referrers would keep it.
  */
 export function renderTillPage(): string {
   const body = html`<header class="till-bar">
@@ -15,7 +17,7 @@ export function renderTillPage(): string {
 <main class="till">
   <section class="panel sign-in" data-view="sign-in" aria-labelledby="sign-in-title">
     <h2 id="sign-in-title">Sign in</h2>
-    <form data-form="sign-in" novalidate>
+    <form data-form="sign-in" method="post" action="/till" novalidate>
       <label for="api-token">Store API token</label>
       <input id="api-token" name="token" type="password" autocomplete="off" spellcheck="false" required aria-describedby="token-hint sign-in-error">
       <p id="token-hint" class="hint">The token stays in this tab's memory only: reload the page or sign out to forget it.</p>
@@ -27,7 +29,7 @@ export function renderTillPage(): string {
   <div class="workspace" data-view="workspace" hidden>
     <section class="panel search-panel" aria-labelledby="search-title">
       <h2 id="search-title">Customers</h2>
-      <form data-form="search" role="search">
+      <form data-form="search" method="post" action="/till" role="search">
         <label for="search">Find a customer</label>
         <div class="search-row">
           <input id="search" name="search" type="search" autocomplete="off" placeholder="Name, email, phone or card code">

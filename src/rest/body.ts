@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { RestError } from './http.ts';
+import { duplicateJsonKey } from './json-keys.ts';
 import { type ParamValue, parseNestedParams } from './params.ts';
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/;
@@ -20,7 +21,9 @@ export function readQuery(c: Context): Record<string, unknown> {
  */
 export async function readParams(c: Context): Promise<{ params: Record<string, unknown>; json: boolean }> {
   const query = readQuery(c);
-  const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const contentType = c.req.header('content-type') ?? '';
+  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
+  checkCharset(contentType);
   if (mediaType === 'multipart/form-data') {
     const form = await c.req.formData().catch(() => {
       throw new RestError(400, 'Malformed multipart body', { body: ['is not valid multipart/form-data'] });
@@ -40,6 +43,10 @@ export async function readParams(c: Context): Promise<{ params: Record<string, u
       throw new RestError(400, 'Malformed JSON in request body', { body: ['is not valid JSON'] });
     }
     if (!isObject(parsed)) throw new RestError(400, 'Malformed JSON in request body', { body: ['must be a JSON object'] });
+    const duplicate = duplicateJsonKey(text);
+    if (duplicate !== undefined) {
+      throw new RestError(400, 'Malformed JSON in request body', { body: [`has the key ${JSON.stringify(duplicate)} twice in one object`] });
+    }
     return { params: merge(query, parsed), json: true };
   }
   if (mediaType === 'application/x-www-form-urlencoded') {
@@ -48,6 +55,21 @@ export async function readParams(c: Context): Promise<{ params: Record<string, u
   throw new RestError(415, 'Unsupported Media Type', {
     content_type: ['must be application/json, application/x-www-form-urlencoded or multipart/form-data'],
   });
+}
+
+/**
+ * Bodies are read as UTF-8, the only charset JSON has (RFC 8259) and what browsers send forms in. A body
+ * declared in another charset would be read as something other than what its sender meant: refused.
+ */
+function checkCharset(contentType: string): void {
+  for (const parameter of contentType.split(';').slice(1)) {
+    const [name, ...rest] = parameter.split('=');
+    if (name?.trim().toLowerCase() !== 'charset') continue;
+    const charset = rest.join('=').trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+    if (charset !== 'utf-8' && charset !== 'utf8') {
+      throw new RestError(400, 'Unsupported charset', { content_type: ['charset must be utf-8'] });
+    }
+  }
 }
 
 /** `over` wins; objects present in both are merged key by key. */

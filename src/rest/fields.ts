@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { hasNul, NUL_MESSAGE } from '../domain/validation.ts';
 import { RestError, type RestFieldErrors } from './http.ts';
 
 /**
@@ -74,39 +73,16 @@ export function Bool() {
 }
 
 
-/** Deeper JSON than this is refused: nothing legitimate nests so far, and deep values exhaust stacks. */
-export const MAX_JSON_DEPTH = 20;
-
-/** Walks a JSON value without recursion; 'deep' when it nests past MAX_JSON_DEPTH. */
-function inspectJson(root: unknown): 'ok' | 'nul' | 'deep' {
-  const stack: Array<[unknown, number]> = [[root, 0]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
-    if (typeof value === 'string') {
-      if (hasNul(value)) return 'nul';
-    } else if (typeof value === 'object' && value !== null) {
-      if (depth >= MAX_JSON_DEPTH) return 'deep';
-      for (const [key, item] of Object.entries(value)) {
-        if (hasNul(key)) return 'nul';
-        stack.push([item, depth + 1]);
-      }
-    }
-  }
-  return 'ok';
-}
-
+/** A string; what it may hold (length, NUL characters) is the domain's rule. */
 export function Text() {
-  return z.string({ error: message('must be a string') }).refine((text) => !hasNul(text), { error: NUL_MESSAGE });
+  return z.string({ error: message('must be a string') });
 }
 
 /** Text that may be cleared: null, or an empty string (all a form can send), stores null. */
 export function NullableText() {
   return z.preprocess(
     (value) => (value === '' ? null : value),
-    z
-      .string({ error: 'must be a string' })
-      .refine((text) => !hasNul(text), { error: NUL_MESSAGE })
-      .nullable(),
+    z.string({ error: 'must be a string' }).nullable(),
   );
 }
 
@@ -131,15 +107,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof File);
 }
 
-/** A free-form JSON object, passed on as given. */
+/** A free-form JSON object, passed on as given; its depth, size and content are the domain's rules. */
 export function JsonObject() {
   return z
     .custom<Record<string, unknown>>(isPlainObject, { error: message('must be an object') })
-    .superRefine((object, ctx) => {
-      const found = inspectJson(object);
-      if (found === 'nul') ctx.addIssue({ code: 'custom', message: NUL_MESSAGE });
-      if (found === 'deep') ctx.addIssue({ code: 'custom', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` });
-    })
     .openapi({ type: 'object', additionalProperties: true });
 }
 

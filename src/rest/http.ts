@@ -1,8 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { DomainError } from '../domain/errors.ts';
-import { logUnavailable } from '../http/unavailable.ts';
+import { unavailableAnswer } from '../http/unavailable.ts';
 
 /** Field messages keyed by snake_case parameter name, as REST clients see them. */
 export type RestFieldErrors = Record<string, string[]>;
@@ -53,8 +52,6 @@ function snakeFields(fields: Record<string, string[]>): RestFieldErrors {
   return out;
 }
 
-export const UNAVAILABLE_MESSAGE = 'Service temporarily unavailable, retry shortly';
-
 /** The status and body for anything a handler throws; the one place errors become HTTP. */
 export function toHttpError(error: unknown): { status: ContentfulStatusCode; body: RestErrorBody; headers: Record<string, string> } {
   if (error instanceof RestError) {
@@ -64,10 +61,8 @@ export function toHttpError(error: unknown): { status: ContentfulStatusCode; bod
     if (error.isNotFound) return { status: 404, body: { error: error.message }, headers: {} };
     return { status: 422, body: { error: error.message, errors: snakeFields(error.fields) }, headers: {} };
   }
-  if (isDatabaseUnavailable(error)) {
-    logUnavailable('REST', error);
-    return { status: 503, body: { error: UNAVAILABLE_MESSAGE }, headers: { 'Retry-After': '1' } };
-  }
+  const fault = unavailableAnswer('REST', error);
+  if (fault) return { status: 503, body: { error: fault.message }, headers: { 'Retry-After': String(fault.retryAfterSeconds) } };
   console.error('REST request failed', error);
   return { status: 500, body: { error: 'Internal server error' }, headers: {} };
 }

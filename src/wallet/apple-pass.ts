@@ -80,5 +80,4 @@ const SELF_TEST_SOURCE = {
   },
   rewards: [],
   store: { name: 'Self test', storeName: null },
-  customer: { firstName: 'Self', lastName: 'Test' },
 };

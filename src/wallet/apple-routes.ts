@@ -16,7 +16,10 @@ import {
   unregisterDevice,
 } from '../domain/wallet/registrations.service.ts';
 import { type ApplePassBuilder, PKPASS_MIME_TYPE } from './apple-pass.ts';
+import { clientAddress, rateLimitKeyOf } from '../http/rate-limit.ts';
 import { guarded, jsonBody, jsonError } from './http.ts';
+import { LOG_ENTRIES_PER_REQUEST, logLine, tooMany } from './limits.ts';
+import { PassCache } from './pass-cache.ts';
 import { toPassProps } from './pass-model.ts';
 import { passSourceOf } from './pass-source.ts';
 import type { Wallet } from './wallet.ts';
@@ -101,10 +104,11 @@ export function mountAppleRoutes(app: Hono, wallet: Wallet): void {
     guarded(async (c) => {
       const body = (await jsonBody(c)) as { logs?: unknown } | undefined;
       if (!body || !Array.isArray(body.logs)) return jsonError(c, 400, 'Expected {"logs": [...]}');
-      for (const line of body.logs.slice(0, 20)) {
-        // Device text is untrusted: one line each, no control characters, bounded length.
-        console.warn(`wallet: device log: ${String(line).replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 500)}`);
-      }
+      // Device text is untrusted and unauthenticated: bounded per request, per entry and per address.
+      const entries = body.logs.slice(0, LOG_ENTRIES_PER_REQUEST);
+      const refused = tooMany(c, wallet.limits.logEntries.hit(rateLimitKeyOf(undefined, clientAddress(c)), entries.length), 'Too many device log entries');
+      if (refused) return refused;
+      for (const entry of entries) console.warn(`wallet: device log: ${logLine(entry)}`);
       return c.body(null, 200);
     }),
   );
@@ -138,7 +142,10 @@ async function servePass(c: Context, wallet: Wallet, builder: ApplePassBuilder, 
   const version = passCardVersion(card);
   const headers = { 'last-modified': lastModified(version).toUTCString(), 'cache-control': 'no-cache' };
   if (notModifiedSince(version, c.req.header('if-modified-since'))) return c.body(null, 304, headers);
-  const pkpass = await builder.build(toPassProps({ ...passSourceOf(card), pageUrl: cardPageUrl(wallet.runtime.config, card.uuid) }, builder.identity(wallet.webServiceUrl)));
+  const refused = tooMany(c, wallet.limits.perPass.hit(`pass:${card.id}`), 'Too many downloads of this pass');
+  if (refused) return refused;
+  const content = toPassProps({ ...passSourceOf(card), pageUrl: cardPageUrl(wallet.runtime.config, card.uuid) }, builder.identity(wallet.webServiceUrl));
+  const pkpass = await wallet.passes.get(card.id, PassCache.versionOf({ signer: builder.signer.passTypeIdentifier, content }), () => builder.build(content));
   return c.body(new Uint8Array(pkpass), 200, {
     ...headers,
     'content-type': PKPASS_MIME_TYPE,

@@ -1,5 +1,5 @@
 import { displayStoreName } from '../domain/stores/store.service.ts';
-import { memberName, type PassSource, rewardOutlook, stampProgress } from './pass-model.ts';
+import { type PassSource, rewardOutlook, stampProgress } from './pass-model.ts';
 
 /**
  * The pure mapping from a customer card to Google Wallet's loyalty class (one per card template) and
@@ -81,7 +81,8 @@ export function toLoyaltyObject(source: GoogleSource, ids: GoogleIds): LoyaltyOb
     id: googleObjectId(ids, uuid),
     classId: googleClassId(ids, source.card.id),
     state: 'ACTIVE',
-    accountName: memberName(source.customer) || displayStoreName(source.store),
+    // Not the holder's name: the save link is reachable from the card's uuid (see SECURITY.md).
+    accountName: displayStoreName(source.store),
     barcode: { type: 'QR_CODE', value: uuid },
     loyaltyPoints,
     secondaryLoyaltyPoints,

@@ -1,10 +1,9 @@
 import type { Context, Handler } from 'hono';
-import { isDatabaseUnavailable } from '../db/unavailable.ts';
-import { logUnavailable } from '../http/unavailable.ts';
+import { unavailableAnswer } from '../http/unavailable.ts';
 
 /** Small response helpers shared by the wallet routes. Errors are `{"error": "<summary>"}`. */
 
-export function jsonError(c: Context, status: 400 | 401 | 404 | 500 | 503, error: string): Response {
+export function jsonError(c: Context, status: 400 | 401 | 404 | 429 | 500 | 503, error: string): Response {
   return c.json({ error }, status, { 'cache-control': 'no-store' });
 }
 
@@ -17,10 +16,10 @@ export function guarded(handler: (c: Context) => Promise<Response>): Handler {
     try {
       return await handler(c);
     } catch (error) {
-      if (isDatabaseUnavailable(error)) {
-        logUnavailable('wallet', error);
-        c.header('Retry-After', '1');
-        return jsonError(c, 503, 'Service temporarily unavailable, retry shortly');
+      const fault = unavailableAnswer('wallet', error);
+      if (fault) {
+        c.header('Retry-After', String(fault.retryAfterSeconds));
+        return jsonError(c, 503, fault.message);
       }
       console.error(`wallet: ${c.req.method} ${new URL(c.req.url).pathname} failed`, error);
       return jsonError(c, 500, 'Internal error');

@@ -10,6 +10,7 @@ import { Wallet } from './wallet.ts';
  */
 export function mountWallet(app: Hono, runtime: Runtime): void {
   const wallet = Wallet.of(runtime);
+  app.use('/wallet/*', ...wallet.limits.middleware());
   mountAppleRoutes(app, wallet);
   mountGoogleRoutes(app, wallet);
 }

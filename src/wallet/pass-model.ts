@@ -21,7 +21,6 @@ export interface PassSource {
   };
   rewards: ReadonlyArray<{ id: number; name: string; stampsRequired: number; active: boolean; position: number }>;
   store: { name: string; storeName: string | null };
-  customer: { firstName: string; lastName: string | null };
   locations?: ReadonlyArray<{ name: string; latitude: number | null; longitude: number | null }>;
   /** The customer page of the card, shown as a link on the back of the pass. */
   pageUrl?: string;
@@ -90,7 +89,6 @@ export function toPassProps(source: PassSource, identity: PassIdentity): PassCon
   const storeName = displayStoreName(store);
   const progress = stampProgress(customerCard.stampsCount, card.stampsRequired);
   const outlook = rewardOutlook(customerCard.stampsCount, card.stampsRequired, source.rewards);
-  const member = memberName(source.customer);
   const webService =
     customerCard.passToken.length >= MIN_TOKEN_LENGTH
       ? { webServiceURL: identity.webServiceURL, authenticationToken: customerCard.passToken }
@@ -111,10 +109,9 @@ export function toPassProps(source: PassSource, identity: PassIdentity): PassCon
     },
     headerFields: [{ key: 'stamps', label: 'STAMPS', value: progress, changeMessage: 'Stamps: %@' }],
     primaryFields: [],
-    secondaryFields: [
-      { key: 'reward', label: outlook.label, value: outlook.value },
-      ...(member ? [{ key: 'member', label: 'MEMBER', value: member }] : []),
-    ],
+    // No holder name: anyone who has seen the card's uuid (the barcode, the card number, the page
+    // link) can download the pass, so it shows no more about its holder than the card page does.
+    secondaryFields: [{ key: 'reward', label: outlook.label, value: outlook.value }],
     auxiliaryFields: [],
     backFields: backFields(source, storeName),
     barcode: { message: customerCard.uuid, format: 'PKBarcodeFormatQR', messageEncoding: 'iso-8859-1', altText: customerCard.uuid },
@@ -167,10 +164,6 @@ export function rewardOutlook(
   return left === 0
     ? { label: 'CARD', value: 'Complete' }
     : { label: 'TO GO', value: `${left} ${left === 1 ? 'stamp' : 'stamps'}` };
-}
-
-export function memberName(customer: PassSource['customer']): string {
-  return [customer.firstName, customer.lastName].filter((part) => part && part.trim()).join(' ').trim();
 }
 
 /** Apple's classic `rgb(r, g, b)` form, which every iOS version reads; `#RRGGBB` input. */

@@ -8,7 +8,6 @@ export function passSourceOf(card: PassCard): PassSource & { card: PassSource['c
     card: card.card,
     rewards: card.card.rewards,
     store: card.store,
-    customer: card.customer,
     locations: card.store.locations,
   };
 }

@@ -6,6 +6,8 @@ import { loadPassSigner, type PassSigner, signerWarnings } from './certificates.
 import { GOOGLE_OAUTH_TOKEN_URL } from './config.ts';
 import { GoogleWalletClient, parseServiceAccount } from './google.ts';
 import { OutboxWorker } from './outbox-worker.ts';
+import { WalletLimiters } from './limits.ts';
+import { PassCache } from './pass-cache.ts';
 import { passJobHandlers } from './pass-jobs.ts';
 import { readText } from './secrets.ts';
 
@@ -25,6 +27,8 @@ export class Wallet {
   readonly runtime: Runtime;
   readonly ready: Promise<void>;
   readonly worker: OutboxWorker;
+  readonly passes = new PassCache();
+  readonly limits: WalletLimiters;
   #apple: Feature<ApplePassBuilder> = { on: false, reason: 'starting' };
   #apns: ApnsClient | undefined;
   #google: Feature<GoogleWalletClient> = { on: false, reason: 'starting' };
@@ -42,6 +46,7 @@ export class Wallet {
 
   private constructor(runtime: Runtime) {
     this.runtime = runtime;
+    this.limits = new WalletLimiters(runtime);
     this.ready = Promise.all([this.#startApple(), this.#startGoogle()]).then(
       () => undefined,
       (error: unknown) => log('error', `starting the wallet failed: ${message(error)}`),

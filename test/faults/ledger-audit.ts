@@ -1,3 +1,4 @@
+import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import type { StampLog } from './stampers.ts';
 
@@ -17,19 +18,38 @@ export interface Audit {
   runningSumMismatches: number;
 }
 
-export async function auditLedger(databaseUrl: string, log: StampLog): Promise<Audit> {
+type Query = <Row>(sql: string) => Promise<Row[]>;
+
+/** Runs `audit` with a query function on the database at `databaseUrl` (PostgreSQL or a SQLite file). */
+async function withQuery<T>(databaseUrl: string, audit: (query: Query) => Promise<T>): Promise<T> {
+  if (databaseUrl.startsWith('file:')) {
+    const db = new Sqlite(databaseUrl.slice('file:'.length), { readonly: true });
+    try {
+      return await audit(async <Row>(sql: string) => db.prepare(sql).all() as Row[]);
+    } finally {
+      db.close();
+    }
+  }
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const entries = await client.query<{ key: string; n: string }>(
+    return await audit(async <Row>(sql: string) => (await client.query(sql)).rows as Row[]);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function auditLedger(databaseUrl: string, log: StampLog): Promise<Audit> {
+  return withQuery(databaseUrl, async (query) => {
+    const entries = await query<{ key: string; n: string }>(
       `SELECT idempotency_key AS key, count(*) AS n FROM ledger_entries WHERE kind = 'STAMP' GROUP BY idempotency_key`,
     );
-    const counts = new Map(entries.rows.map((row) => [row.key, Number(row.n)]));
-    const mismatches = await client.query<{ id: number }>(
+    const counts = new Map(entries.map((row) => [row.key, Number(row.n)]));
+    const mismatches = await query<{ id: number }>(
       `SELECT c.id FROM customer_cards c LEFT JOIN ledger_entries l ON l.customer_card_id = c.id
        GROUP BY c.id, c.stamps_count HAVING c.stamps_count <> coalesce(sum(l.delta), 0)`,
     );
-    const running = await client.query(
+    const running = await query(
       `SELECT id FROM (SELECT id, balance_after, sum(delta) OVER (PARTITION BY customer_card_id ORDER BY id) AS total
        FROM ledger_entries) entries WHERE balance_after <> total`,
     );
@@ -41,12 +61,10 @@ export async function auditLedger(databaseUrl: string, log: StampLog): Promise<A
       doubled: [...counts.values()].filter((n) => n > 1).length,
       landedUnacknowledged: log.unacknowledged.filter((key) => counts.has(key)).length,
       retried: log.retried,
-      balanceMismatches: mismatches.rowCount ?? 0,
-      runningSumMismatches: running.rowCount ?? 0,
+      balanceMismatches: mismatches.length,
+      runningSumMismatches: running.length,
     };
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** One plain line per scenario, for the CI log and the issue's closing note. */

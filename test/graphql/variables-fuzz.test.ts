@@ -12,6 +12,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addStamps } from '../../src/domain/customer-cards/customer-card.service.ts';
 import { globalIdOf, type NodeType } from '../../src/graphql/global-ids.ts';
+import { deeplyNested } from '../helpers/deep-json.ts';
 import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
 import { type GraphQLResponse, postGraphQL } from '../helpers/graphql.ts';
 import { repoRoot } from '../helpers/process.ts';
@@ -64,7 +65,7 @@ const hostileText = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   NUL_TEXT,
-  fc.constantFrom('', ' ', 'Coffee', '#6B4226', '2024-01-01', "'; DROP TABLE cards; --", '%_\\', 'a'.repeat(300), 'x'.repeat(5000)),
+  fc.constantFrom('', ' ', 'Coffee', '#6B4226', '2024-01-01', "'; DROP TABLE cards; --", '%_\\', 'a'.repeat(300), 'x'.repeat(5000), 'x'.repeat(60_000)),
 );
 const anyId = () =>
   fc.oneof(
@@ -99,6 +100,8 @@ function scalarValue(type: GraphQLScalarType): fc.Arbitrary<unknown> {
         fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }),
         fc.constant({ 'k\u0000': 'v' }),
         fc.constant({ k: ['v\u0000'] }),
+        // Deeper than any rule allows, and deep enough to overflow a recursive walk.
+        fc.constantFrom({ k: deeplyNested(21) }, { k: deeplyNested(5_000) }, { k: deeplyNested(100_000) }),
         fc.jsonValue({ maxDepth: 2 }),
       );
     default:

@@ -1,3 +1,4 @@
+import { toJson } from './deep-json.ts';
 import type { TestServer } from './server.ts';
 
 /** A GraphQL response as received over HTTP. */
@@ -36,7 +37,7 @@ export async function postGraphQL(server: TestServer, query: string, request: Gr
       accept: 'application/graphql-response+json, application/json',
       ...(request.token ? { authorization: `Bearer ${request.token}` } : {}),
     },
-    body: JSON.stringify({ query, variables: request.variables, operationName: request.operationName }),
+    body: toJson({ query, variables: request.variables, operationName: request.operationName }),
   });
   const text = await response.text();
   let body: GraphQLResponse['body'];

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { z } from 'zod';
 import { WriteSource } from '../../src/domain/context.ts';
+import { toJson } from './deep-json.ts';
 import { newStore, type TestStore } from './runtime.ts';
 import type { TestServer } from './server.ts';
 
@@ -54,7 +55,7 @@ export function restClient(t: TestServer, token?: string) {
     } else if (body instanceof FormData) {
       payload = body;
     } else if (body !== undefined) {
-      payload = options.form ? formEncode(body as Record<string, unknown>) : JSON.stringify(body);
+      payload = options.form ? formEncode(body as Record<string, unknown>) : toJson(body);
       headers['content-type'] = options.form ? 'application/x-www-form-urlencoded' : 'application/json';
     }
     const url = path.startsWith('http') ? path : `${t.url}${path.startsWith('/api/') ? '' : '/api/v1'}${path}`;

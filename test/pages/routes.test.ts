@@ -76,6 +76,28 @@ describe('GET /cards/:uuid/theme.css', () => {
   });
 });
 
+describe('the till sign-in form', () => {
+  it('posts to /till, never a GET that would put the token into the URL, and /till discards the post', async () => {
+    const page = await get('/till');
+    const forms = [...page.text.matchAll(/<form\b[^>]*>/g)].map((match) => match[0]);
+    expect(forms.length).toBeGreaterThan(0);
+    for (const form of forms) {
+      expect(form).toMatch(/\smethod="post"/);
+      expect(form).toMatch(/\saction="\/till"/);
+    }
+    expect(page.text).toMatch(/<input id="api-token" name="token" type="password"/);
+    const response = await fetch(`${t.url}/till`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'token=sl_secret_token_value',
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/till');
+    expect(await response.text()).toBe('');
+  });
+});
+
 describe('GET /till', () => {
   it('serves the sign-in form, with labels and no inline code', async () => {
     const page = await get('/till');

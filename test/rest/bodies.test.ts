@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { deeplyNested } from '../helpers/deep-json.ts';
 import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
 import { expectError, expectStatus, restStore } from '../helpers/rest.ts';
 import { useServer } from '../helpers/server.ts';
@@ -26,6 +27,43 @@ describe('request bodies', () => {
     expectError(response, status);
     expect(Object.keys(response.body.errors).length).toBeGreaterThan(0);
     expect(await cardCount(actor.storeId)).toBe(0);
+  });
+
+  it.each([
+    ['{"card": {"name": "a", "name": "b"}}', 'name'],
+    ['{"card": {"name": "a"}, "card": {"name": "b"}}', 'card'],
+    ['{"card": {"name": "a", "n\\u0061me": "b"}}', 'name'],
+    ['{"card": {"name": "a", "header_text": "{\\"name\\": 1, \\"name\\": 2}", "x": [{"k": 1, "k": 2}]}}', 'k'],
+  ])('refuses duplicate keys in one JSON object with 400: %s', async (raw, key) => {
+    const { api, path, actor } = await restStore(t);
+    const response = await api.post(`${path}/cards`, undefined, { raw, contentType: 'application/json' });
+    expectError(response, 400, ['body']);
+    expect(response.body.errors.body).toEqual([`has the key "${key}" twice in one object`]);
+    expect(await cardCount(actor.storeId)).toBe(0);
+  });
+
+  it('accepts the same key in different objects and in a list of objects', async () => {
+    const { api, path } = await restStore(t);
+    const raw = '{"card": {"name": "a", "header_text": "b"}, "extra": [{"name": 1}, {"name": 2}], "other": {"name": "c"}}';
+    expectStatus(await api.post(`${path}/cards`, undefined, { raw, contentType: 'application/json' }), 201);
+  });
+
+  it.each([
+    ['application/json; charset=iso-8859-1', '{"card": {"name": "Caf\u00e9"}}'],
+    ['application/json; charset="windows-1252"', '{"card": {"name": "x"}}'],
+    ['application/json;charset=utf-16', '{"card": {"name": "x"}}'],
+    ['application/x-www-form-urlencoded; charset=iso-8859-1', 'card[name]=x'],
+  ])('refuses a body declared in another charset than UTF-8 with 400: %s', async (contentType, raw) => {
+    const { api, path, actor } = await restStore(t);
+    const response = await api.post(`${path}/cards`, undefined, { raw, contentType });
+    expectError(response, 400, ['content_type']);
+    expect(response.body).toEqual({ error: 'Unsupported charset', errors: { content_type: ['charset must be utf-8'] } });
+    expect(await cardCount(actor.storeId)).toBe(0);
+  });
+
+  it.each(['application/json; charset=UTF-8', 'application/json; charset="utf-8"', 'application/json;charset=utf8'])('accepts %s', async (contentType) => {
+    const { api, path } = await restStore(t);
+    expectStatus(await api.post(`${path}/cards`, undefined, { raw: '{"card": {"name": "Café"}}', contentType }), 201);
   });
 
   it('treats a body sent without a content type as unsupported', async () => {
@@ -102,7 +140,7 @@ describe('request bodies', () => {
 });
 
 describe('hostile input never becomes a 500', () => {
-  it('answers random JSON bodies on every write with 2xx, 400, 404 or 422', async () => {
+  it('answers random JSON bodies on every write with 2xx, 400, 404, 413 or 422', async () => {
     const { api, path, actor } = await restStore(t);
     const { card, rewards } = await seedCard(deps(), actor, {}, [{ name: 'R', stampsRequired: 1 }]);
     const { customer, customerCard } = await seedCustomerCard(deps(), actor, card.id);
@@ -125,30 +163,37 @@ describe('hostile input never becomes a 500', () => {
       'phone', 'birthday', 'metadata', 'external_references', 'address', 'latitude', 'paper_size', 'active', 'minimum_age',
       'skip_notifications', 'position', 'store_name', 'archived',
     );
+    // Now and then a value nested deeper than any rule allows, or deep enough to overflow a recursive walk.
+    const value = fc.oneof(
+      { weight: 9, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+      { weight: 1, arbitrary: fc.constantFrom(deeplyNested(21), deeplyNested(5_000), deeplyNested(100_000)) },
+    );
     const body = fc.oneof(
-      fc.dictionary(fieldNames, fc.jsonValue({ maxDepth: 2 })),
-      fc.dictionary(fc.constantFrom('card', 'customer', 'location', 'poster', 'reward', 'account'), fc.dictionary(fieldNames, fc.jsonValue({ maxDepth: 2 }))),
+      fc.dictionary(fieldNames, value),
+      fc.dictionary(fc.constantFrom('card', 'customer', 'location', 'poster', 'reward', 'account'), fc.dictionary(fieldNames, value)),
     );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...writes), body, fc.boolean(), async ([method, target], value, asForm) => {
         const response = await api.request(method, target, value, { form: asForm });
-        expect([200, 201, 400, 404, 422], `${method} ${target} ${JSON.stringify(value)} → ${response.text}`).toContain(response.status);
+        // 413: deeply nested values can add up past the 1 MiB body limit.
+        expect([200, 201, 400, 404, 413, 422], `${method} ${target} ${JSON.stringify(value).slice(0, 500)} → ${response.text}`).toContain(response.status);
       }),
       { numRuns: 150 },
     );
   });
 
-  it('answers random query strings on every list with 200, 400 or 422', async () => {
+  it('answers random query strings on every list with 200, 400, 422 or 431', async () => {
     const { api, path } = await restStore(t);
     const lists = ['cards', 'customers', 'posters', 'rewards', 'locations'].map((list) => `${path}/${list}`);
     const query = fc.dictionary(
       fc.constantFrom('scope', 'search', 'source', 'external_id', 'page', 'items', 'card_id', 'active', 'x[y]', 'page[]'),
-      fc.oneof(fc.string({ maxLength: 12 }), fc.integer().map(String), fc.constantFrom('99999999999999', '-1', '1e3', '')),
+      fc.oneof(fc.string({ maxLength: 12 }), fc.integer().map(String), fc.constantFrom('99999999999999', '-1', '1e3', '', 'x'.repeat(256), 'x'.repeat(10_000))),
     );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...lists), query, async (list, params) => {
         const response = await api.get(`${list}?${new URLSearchParams(params)}`);
-        expect([200, 400, 422], `${list}?${new URLSearchParams(params)} → ${response.text}`).toContain(response.status);
+        // 431: Node refuses request lines and headers over 16 KiB before the gateway sees them.
+        expect([200, 400, 422, 431], `${list}?${new URLSearchParams(params).toString().slice(0, 500)} → ${response.text}`).toContain(response.status);
       }),
       { numRuns: 100 },
     );

@@ -163,6 +163,22 @@ describe('POST …/customer_cards/:id/stamp', () => {
     expectError(await s.api.post(`${s.cardPath}/stamp`, { stamps: 1 }, { headers: { 'Idempotency-Key': 'x'.repeat(256) } }), 422, ['idempotency_key']);
   });
 
+  it('refuses an Idempotency-Key reused with other options (skip_notifications added or dropped), like a different body', async () => {
+    const s = await scene();
+    const headers = { 'Idempotency-Key': 'till-3-sale-78' };
+    expectStatus(await s.api.post(`${s.cardPath}/stamp`, { stamps: 1 }, { headers }), 200);
+    const withOption = await s.api.post(`${s.cardPath}/stamp`, { stamps: 1, skip_notifications: true }, { headers });
+    expectError(withOption, 422, ['idempotency_key']);
+    // false is what omitting it means: the same request.
+    expectStatus(await s.api.post(`${s.cardPath}/stamp`, { stamps: 1, skip_notifications: false }, { headers }), 200);
+
+    const quiet = { 'Idempotency-Key': 'till-3-sale-79' };
+    expectStatus(await s.api.post(`${s.cardPath}/stamp`, { stamps: 1, skip_notifications: true }, { headers: quiet }), 200);
+    expectError(await s.api.post(`${s.cardPath}/stamp`, { stamps: 1 }, { headers: quiet }), 422, ['idempotency_key']);
+    expectStatus(await s.api.post(`${s.cardPath}/stamp`, { stamps: 1, skip_notifications: 1 }, { headers: quiet }), 200);
+    expect((await ledger(s.customerCard.id)).filter((e) => e.kind === 'STAMP')).toHaveLength(2);
+  });
+
   it('counts concurrent stamps each once', async () => {
     const s = await scene({ stampsRequired: 18, initialStamps: 0 });
     const responses = await Promise.all(Array.from({ length: 12 }, () => s.api.post(`${s.cardPath}/stamp`, { stamps: 1 })));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from '../../src/db/unavailable.ts';
+import { databaseFault, isDatabaseUnavailable } from '../../src/db/unavailable.ts';
 
 /** The shape Prisma gives a driver adapter failure: the adapter's error under `meta`. */
 const prismaError = (code: string, cause: Record<string, unknown>) =>
@@ -28,5 +28,46 @@ describe('isDatabaseUnavailable', () => {
     ['nothing', undefined],
   ])('is false for %s', (_name, error) => {
     expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+});
+
+/** The driver error as better-sqlite3 raises it, under Prisma's adapter error (which keeps its name as originalCode). */
+const sqliteError = (name: string, message: string) =>
+  prismaError('P2039', { kind: 'sqlite', extendedCode: 1, originalCode: name, originalMessage: message, message });
+const postgresError = (code: string, message: string) => prismaError('P2039', { kind: 'postgres', code, originalCode: code, message });
+
+describe('databaseFault', () => {
+  it.each([
+    ['SQLITE_FULL', sqliteError('SQLITE_FULL', 'database or disk is full'), 'storage-full'],
+    ['SQLITE_IOERR', sqliteError('SQLITE_IOERR', 'disk I/O error'), 'storage-error'],
+    ['SQLITE_IOERR_WRITE', sqliteError('SQLITE_IOERR_WRITE', 'disk I/O error'), 'storage-error'],
+    ['SQLITE_IOERR_FSYNC', sqliteError('SQLITE_IOERR_FSYNC', 'disk I/O error'), 'storage-error'],
+    ['SQLITE_READONLY', sqliteError('SQLITE_READONLY', 'attempt to write a readonly database'), 'read-only'],
+    ['SQLITE_READONLY_DBMOVED', sqliteError('SQLITE_READONLY_DBMOVED', 'attempt to write a readonly database'), 'read-only'],
+    ['SQLite extended code 13 without a name', prismaError('P2039', { kind: 'sqlite', extendedCode: 13, message: 'full' }), 'storage-full'],
+    ['SQLite extended code 778 (IOERR_WRITE) without a name', prismaError('P2039', { kind: 'sqlite', extendedCode: 778, message: 'io' }), 'storage-error'],
+    ['better-sqlite3 itself', Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }), 'storage-full'],
+    ['PostgreSQL 53100 disk_full', postgresError('53100', 'could not extend file "base/1/2": No space left on device'), 'storage-full'],
+    ['PostgreSQL 25006 read_only_sql_transaction', postgresError('25006', 'cannot execute UPDATE in a read-only transaction'), 'read-only'],
+    ['PostgreSQL 58030 io_error', postgresError('58030', 'could not write to file'), 'storage-error'],
+    ['PostgreSQL 58P01 undefined_file', postgresError('58P01', 'could not open file'), 'storage-error'],
+    ['PostgreSQL 57P01 admin_shutdown', postgresError('57P01', 'terminating connection'), 'unreachable'],
+    ['SQLite busy', prismaError('P2039', { kind: 'sqlite', extendedCode: 5, message: 'database is locked' }), 'unreachable'],
+    ['a full disk whose connection also closed', Object.assign(new Error('Connection terminated'), { cause: postgresError('53100', 'disk full') }), 'storage-full'],
+  ])('classifies %s', (_name, error, kind) => {
+    const fault = databaseFault(error);
+    expect(fault?.kind).toBe(kind);
+    expect(fault?.retryAfterSeconds).toBeGreaterThan(0);
+    if (kind === 'storage-full') expect(fault?.message).toMatch(/out of storage space/);
+    if (kind === 'read-only') expect(fault?.message).toMatch(/read-only/);
+    expect(isDatabaseUnavailable(error)).toBe(true);
+  });
+
+  it.each([
+    ['a unique violation', sqliteError('SQLITE_CONSTRAINT_UNIQUE', 'UNIQUE constraint failed')],
+    ['a NUL in text (22021)', postgresError('22021', 'invalid byte sequence')],
+    ['a syntax error', postgresError('42601', 'syntax error')],
+  ])('leaves %s alone', (_name, error) => {
+    expect(databaseFault(error)).toBeUndefined();
   });
 });

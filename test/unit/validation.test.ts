@@ -6,7 +6,8 @@ import {
   checkInteger,
   checkOneOf,
   checkText,
-  containsNul,
+  inspectJson,
+  MAX_JSON_DEPTH,
   definedOnly,
   HEX_COLOR,
   isDatabaseId,
@@ -159,12 +160,34 @@ describe('NUL characters', () => {
   });
 
   it.each([
-    [{ k: 'v' }, false],
-    [{ 'k\u0000': 'v' }, true],
-    [{ k: ['a', { deep: 'x\u0000' }] }, true],
-    ['plain', false],
-    [42, false],
-  ])('containsNul(%j) is %s', (value, expected) => {
-    expect(containsNul(value)).toBe(expected);
+    [{ k: 'v' }, 'ok'],
+    [{ 'k\u0000': 'v' }, 'nul'],
+    [{ k: ['a', { deep: 'x\u0000' }] }, 'nul'],
+    ['plain', 'ok'],
+    [42, 'ok'],
+  ])('inspectJson(%j) is %s', (value, expected) => {
+    expect(inspectJson(value)).toBe(expected);
+  });
+});
+
+/** `{"a": {"a": … {}}}`, `levels` objects deep, built without recursion. */
+function nested(levels: number): Record<string, unknown> {
+  let value: Record<string, unknown> = {};
+  for (let i = 1; i < levels; i++) value = { a: value };
+  return value;
+}
+
+describe('inspectJson depth', () => {
+  it('accepts MAX_JSON_DEPTH levels and refuses one more', () => {
+    expect(inspectJson(nested(MAX_JSON_DEPTH))).toBe('ok');
+    expect(inspectJson(nested(MAX_JSON_DEPTH + 1))).toBe('deep');
+  });
+
+  it('walks a value nested a million levels deep without overflowing the stack', () => {
+    expect(inspectJson(nested(1_000_000))).toBe('deep');
+  });
+
+  it('stops at an absurd number of members', () => {
+    expect(inspectJson(Array.from({ length: 200_000 }, () => 1))).toBe('large');
   });
 });

@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addStamps } from '../../src/domain/customer-cards/customer-card.service.ts';
+import { updateCard } from '../../src/domain/cards/card.service.ts';
+import { createCustomer } from '../../src/domain/customers/customer.service.ts';
 import { PKPASS_MIME_TYPE } from '../../src/wallet/apple-pass.ts';
+import { Wallet } from '../../src/wallet/wallet.ts';
 import { checkSignature, inspectPng, manifestProblems, passField, readPkpass } from '../helpers/pkpass.ts';
 import { newStore } from '../helpers/runtime.ts';
 import { useServer } from '../helpers/server.ts';
@@ -71,6 +74,43 @@ describe('apple_wallet_url', () => {
     expect(passField((await downloadPass(customerCard.uuid)).pkpass.pass, 'stamps')?.value).toBe('0 / 8');
     await addStamps(t.runtime.deps, actor, { customerCardId: customerCard.id, stamps: 3, skipNotifications: true });
     expect(passField((await downloadPass(customerCard.uuid)).pkpass.pass, 'stamps')?.value).toBe('3 / 8');
+  });
+
+  it('signs a pass once and serves it again until the card changes: a stamp or a template change builds a fresh one', async () => {
+    const { actor } = await newStore(t.runtime);
+    const { card, customerCard } = await seedPassCard(t.runtime.deps, actor);
+    const passes = Wallet.of(t.runtime).passes;
+    const built = passes.built;
+    const bytes = async () => Buffer.from(await (await fetch(`${t.url}/wallet/apple/${customerCard.uuid}.pkpass`)).arrayBuffer());
+
+    const first = await bytes();
+    const again = await Promise.all([bytes(), bytes(), bytes()]);
+    expect(passes.built - built).toBe(1);
+    for (const copy of again) expect(copy.equals(first)).toBe(true);
+
+    await addStamps(t.runtime.deps, actor, { customerCardId: customerCard.id, stamps: 2, skipNotifications: true });
+    const stamped = await downloadPass(customerCard.uuid);
+    expect(passes.built - built).toBe(2);
+    expect(passField(stamped.pkpass.pass, 'stamps')?.value).toBe('2 / 8');
+
+    await updateCard(t.runtime.deps, actor, card.id, { cardColor: '#123456' });
+    const recoloured = await downloadPass(customerCard.uuid);
+    expect(passes.built - built).toBe(3);
+    expect(recoloured.pkpass.pass.backgroundColor).toBe('rgb(18, 52, 86)');
+    await downloadPass(customerCard.uuid);
+    expect(passes.built - built).toBe(3);
+  });
+
+  it("carries no name of the holder, like the card page: the pass is reachable from the card's uuid alone", async () => {
+    const { actor } = await newStore(t.runtime);
+    const { card } = await seedPassCard(t.runtime.deps, actor);
+    const { customerCard } = await createCustomer(t.runtime.deps, actor, { firstName: 'Adelheid', lastName: 'Lovelacequist', email: 'ada@example.com' }, { cardId: card.id });
+    const { pkpass } = await downloadPass(customerCard!.uuid);
+    const text = Object.values(pkpass.files).map((file) => file.toString('latin1')).join('\n');
+    expect(text).not.toMatch(/Adelheid|Lovelacequist|ada@example/);
+    expect(passField(pkpass.pass, 'member')).toBeUndefined();
+    const page = await (await fetch(`${t.url}/cards/${customerCard!.uuid}`)).text();
+    expect(page).not.toMatch(/Adelheid|Lovelacequist/);
   });
 
   it.each([

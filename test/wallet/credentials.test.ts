@@ -107,9 +107,9 @@ describe('the Apple signer', () => {
     try {
       const builder = await ApplePassBuilder.create(await loadPassSigner(configured(), t.runtime.deps.db));
       const { actor } = await newStore(t.runtime);
-      const { customerCard, card, reward, customer } = await seedPassCard(t.runtime.deps, actor);
+      const { customerCard, card, reward } = await seedPassCard(t.runtime.deps, actor);
       const content = toPassProps(
-        { customerCard, card, rewards: [reward], store: { name: 'Shop', storeName: null }, customer },
+        { customerCard, card, rewards: [reward], store: { name: 'Shop', storeName: null } },
         builder.identity('https://gw.test/wallet/apple'),
       );
       expect((await builder.build(content)).length).toBeGreaterThan(1000);

@@ -29,7 +29,6 @@ function source(overrides: Partial<{ stampsCount: number; rewards: PassSource['r
       { id: 3, name: 'Old mug', stampsRequired: 2, active: false, position: 2 },
     ],
     store: { name: 'Account name', storeName: 'Blue Door Cafe' },
-    customer: { firstName: 'Ada', lastName: 'Lovelace' },
     locations: [],
   };
 }
@@ -52,10 +51,7 @@ describe('toPassProps', () => {
       sharingProhibited: true,
     });
     expect(pass.headerFields).toEqual([{ key: 'stamps', label: 'STAMPS', value: '4 / 8', changeMessage: 'Stamps: %@' }]);
-    expect(pass.secondaryFields).toEqual([
-      { key: 'reward', label: 'NEXT REWARD', value: 'Cookie in 1 stamp' },
-      { key: 'member', label: 'MEMBER', value: 'Ada Lovelace' },
-    ]);
+    expect(pass.secondaryFields).toEqual([{ key: 'reward', label: 'NEXT REWARD', value: 'Cookie in 1 stamp' }]);
     expect(pass.barcode).toEqual({
       message: '6f1c1d0e-1111-4222-8333-944455556666',
       format: 'PKBarcodeFormatQR',
@@ -105,11 +101,6 @@ describe('toPassProps', () => {
     expect(locations[0]).toEqual({ latitude: 52, longitude: 13, relevantText: 'Blue Door Cafe (Shop 0) is nearby' });
   });
 
-  it('omits the member field when the customer has no name to show', () => {
-    const anonymous = source();
-    anonymous.customer = { firstName: ' ', lastName: null };
-    expect(toPassProps(anonymous, identity).secondaryFields.map((f) => f.key)).toEqual(['reward']);
-  });
 });
 
 describe('rewardOutlook', () => {
@@ -174,7 +165,7 @@ describe('Google loyalty mapping', () => {
       id: '3388000000012345678.6f1c1d0e-1111-4222-8333-944455556666',
       classId: '3388000000012345678.shop-card-42',
       state: 'ACTIVE',
-      accountName: 'Ada Lovelace',
+      accountName: 'Blue Door Cafe',
       barcode: { type: 'QR_CODE', value: '6f1c1d0e-1111-4222-8333-944455556666' },
       loyaltyPoints: { label: 'Stamps', balance: { string: '4 / 8' } },
       secondaryLoyaltyPoints: { label: 'Next reward', balance: { string: 'Cookie in 1 stamp' } },

@@ -70,7 +70,13 @@ export async function addStamps(deps: Deps, actor: Actor, input: AddStampsInput)
     throw invalid({ stamps: [`must be an integer from 1 to ${max}`] });
   }
   const request = key
-    ? { key, operation: 'addStamps', params: { customerCardId: current.id, stamps } }
+    ? {
+        key,
+        operation: 'addStamps',
+        // Options are part of the request: the same key with skipNotifications added is another request.
+        // Left out when false, so keys recorded before options were fingerprinted still replay.
+        params: { customerCardId: current.id, stamps, ...(input.skipNotifications ? { skipNotifications: true } : {}) },
+      }
     : undefined;
   return idempotent(
     deps.db,

@@ -1,6 +1,6 @@
 import type { Prisma } from '../../generated/sqlite/client.ts';
-import { invalid } from '../errors.ts';
-import { hasNul, NUL_MESSAGE } from '../validation.ts';
+import { FieldErrorCollector } from '../errors.ts';
+import { checkText } from '../validation.ts';
 import { escapeSearchText, normalizePhone } from './customer.rules.ts';
 
 /** What a customer lookup filters on (the REST `search`, `source` and `external_id` parameters). */
@@ -13,12 +13,17 @@ export interface CustomerSearch {
   externalId?: string | null;
 }
 
+/**
+ * Longest search text: longer than any name, email, phone, card code or external id (255), so it could
+ * match nothing, and past some length the database refuses the pattern (SQLite's LIKE at 50,000).
+ */
+export const MAX_SEARCH_LENGTH = 255;
+
 /** The `where` of a customer lookup, to be ANDed with the store's scope. */
 export function customerSearchWhere(query: CustomerSearch): Prisma.CustomerWhereInput {
-  for (const field of ['search', 'source', 'externalId'] as const) {
-    const value = query[field];
-    if (typeof value === 'string' && hasNul(value)) throw invalid({ [field]: [NUL_MESSAGE] });
-  }
+  const errors = new FieldErrorCollector();
+  for (const field of ['search', 'source', 'externalId'] as const) checkText(errors, field, query[field], { max: MAX_SEARCH_LENGTH });
+  errors.throwIfAny();
   const and: Prisma.CustomerWhereInput[] = [];
   const search = query.search?.trim();
   if (search) {

@@ -1,5 +1,5 @@
 import { FieldErrorCollector } from '../errors.ts';
-import { checkText, containsNul, hasNul, NUL_MESSAGE, SLUG } from '../validation.ts';
+import { checkText, DEEP_JSON_MESSAGE, hasNul, inspectJson, NUL_MESSAGE, SLUG } from '../validation.ts';
 
 /** Pure rules for customer details: normalisation (so uniqueness and search behave) and validation. */
 
@@ -95,9 +95,13 @@ export function validateMetadata(metadata: unknown, errors: FieldErrorCollector,
     errors.add(field, `${prefix}must be an object`);
     return;
   }
-  if (JSON.stringify(metadata).length > MAX_METADATA_BYTES) {
+  // The shape first: serialising a value nested thousands of levels deep would overflow the stack.
+  const shape = inspectJson(metadata);
+  if (shape === 'deep') {
+    errors.add(field, `${prefix}${DEEP_JSON_MESSAGE}`);
+  } else if (shape === 'large' || JSON.stringify(metadata).length > MAX_METADATA_BYTES) {
     errors.add(field, `${prefix}is too large (maximum is ${MAX_METADATA_BYTES} bytes)`);
-  } else if (containsNul(metadata)) {
+  } else if (shape === 'nul') {
     errors.add(field, `${prefix}${NUL_MESSAGE}`);
   }
 }
