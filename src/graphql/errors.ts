@@ -1,6 +1,6 @@
 import { PothosValidationError } from '@pothos/core';
-import { GraphQLError } from 'graphql';
-import { maskError as defaultMaskError } from 'graphql-yoga';
+import { type ExecutionResult, GraphQLError } from 'graphql';
+import { maskError as defaultMaskError, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { DomainError, ErrorCode } from '../domain/errors.ts';
 import { logUnavailable } from '../http/unavailable.ts';
@@ -84,11 +84,78 @@ export function unauthenticated(): GraphQLError {
   });
 }
 
+/** Errors already logged in one line; yoga would log them again, with their stack. */
+const loggedOnce = new WeakSet<object>();
+
+/**
+ * A client's mistake is worth one line in the log (which field, what was wrong), not a stack trace:
+ * nothing in the gateway failed.
+ */
+function logClientMistake(error: unknown, masked: GraphQLError): void {
+  if (masked.extensions.code !== 'BAD_USER_INPUT') return;
+  if (typeof error === 'object' && error !== null) loggedOnce.add(error);
+  console.warn(`GraphQL: refused ${masked.path?.join('.') ?? 'the request'}: ${masked.message} (BAD_USER_INPUT)`);
+}
+
+/** Yoga's logger, minus the second, stack-traced report of an error already logged in one line. */
+export const graphqlLogger: YogaLogger = {
+  debug: () => {},
+  info: (...args) => console.info(...args),
+  warn: (...args) => console.warn(...args),
+  error: (...args) => {
+    if (args.length === 1 && typeof args[0] === 'object' && args[0] !== null && loggedOnce.has(args[0])) return;
+    console.error(...args);
+  },
+};
+
+/** An `onReject` for graphql-armor: its refusals carry no code of their own. */
+export function coded(code: string) {
+  return (_context: unknown, error: GraphQLError) => {
+    error.extensions.code = code;
+  };
+}
+
+/**
+ * Gives a code to the errors of a request refused as a whole at execution (variables that do not
+ * coerce to their types): yoga codes parse and validation errors itself, graphql-js leaves these bare.
+ */
+export function useRequestErrorCodes(): Plugin {
+  const withCodes = (result: ExecutionResult): ExecutionResult =>
+    result.data === undefined && result.errors?.some((error) => error.extensions.code === undefined)
+      ? {
+          ...result,
+          errors: result.errors.map((error) =>
+            error.extensions.code === undefined
+              ? new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code: 'BAD_USER_INPUT' } })
+              : error,
+          ),
+        }
+      : result;
+  return {
+    onExecute: () => ({
+      onExecuteDone({ result, setResult }) {
+        if (!(Symbol.asyncIterator in result)) setResult(withCodes(result));
+      },
+    }),
+    onSubscribe: () => ({
+      onSubscribeResult({ result, setResult }) {
+        if (!(Symbol.asyncIterator in result)) setResult(withCodes(result));
+      },
+    }),
+  };
+}
+
 /**
  * Yoga's error masking: unexpected errors become "Unexpected error." (details stay in the log), but a
  * domain refusal or a bad argument keeps its message and gets a code clients can branch on.
  */
 export function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  const masked = revealOrMask(error, message, isDev);
+  if (masked instanceof GraphQLError) logClientMistake(error, masked);
+  return masked;
+}
+
+function revealOrMask(error: unknown, message: string, isDev?: boolean): Error {
   const original = error instanceof GraphQLError ? (error.originalError ?? undefined) : error;
   const located = error instanceof GraphQLError ? error : undefined;
   const reveal = (text: string, extensions: Record<string, unknown>) =>
