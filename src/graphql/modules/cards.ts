@@ -7,7 +7,7 @@ import { UserError, unknownId } from '../errors.ts';
 import { type Payload, reread, userErrorsFrom } from '../payloads.ts';
 import { databaseIdOf } from '../global-ids.ts';
 import { domainInput } from '../inputs.ts';
-import { CustomerCardConnection } from './customer-cards.ts';
+import { CustomerCardConnection, customerCardListArgs, customerCardListQuery } from './customer-cards.ts';
 import { RewardConnection } from './rewards.ts';
 
 export const StripTypeEnum = builder.enumType('StripType', {
@@ -79,10 +79,11 @@ export const CardNode = builder.prismaNode('Card', {
       }),
     }, RewardConnection),
     customerCards: t.relatedConnection('customerCards', {
-      description: 'The customer cards issued from this card, oldest first.',
+      description: 'The customer cards issued from this card, oldest first unless `orderBy` says otherwise.',
       cursor: 'id',
       totalCount: true,
-      query: () => ({ orderBy: { id: 'asc' } }),
+      args: customerCardListArgs(t.arg),
+      query: customerCardListQuery,
     }, CustomerCardConnection),
   }),
 });

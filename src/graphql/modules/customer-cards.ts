@@ -10,7 +10,10 @@ import {
 import { ownedBy } from '../../domain/visibility.ts';
 import { cardPageUrl } from '../../pages/urls.ts';
 import { walletUrls } from '../../wallet/urls.ts';
-import { builder } from '../builder.ts';
+import type { ArgBuilder } from '@pothos/core';
+import { customerCardStatusWhere } from '../../domain/customer-cards/status-filter.ts';
+import { builder, type Types } from '../builder.ts';
+import { CustomerCardOrderInput, customerCardOrderBy } from '../list-order.ts';
 import { connectionOf } from '../connections.ts';
 import { UserError, unknownId } from '../errors.ts';
 import { type Payload, reread, userErrorsFrom } from '../payloads.ts';
@@ -121,6 +124,19 @@ export const CustomerCardNode = builder.prismaNode('CustomerCard', {
 });
 
 export const CustomerCardConnection = connectionOf(CustomerCardNode, 'CustomerCard', 'customer cards');
+
+/** The filter and order every list of customer cards takes. */
+export const customerCardListArgs = (arg: ArgBuilder<Types>) => ({
+  status: arg({ type: CustomerCardStatusEnum, description: 'Only customer cards in this status.' }),
+  orderBy: arg({ type: CustomerCardOrderInput, description: 'Sort order; issue order (oldest first) when omitted.' }),
+});
+
+export function customerCardListQuery(args: {
+  status?: CustomerCardStatus | null;
+  orderBy?: Parameters<typeof customerCardOrderBy>[0];
+}) {
+  return { where: args.status ? customerCardStatusWhere(args.status) : {}, orderBy: customerCardOrderBy(args.orderBy) };
+}
 
 const AddStampsInput = builder.inputType('AddStampsInput', {
   description: 'Stamps to add to a customer card (REST `POST …/customer_cards/:id/stamp`).',

@@ -6,7 +6,7 @@ import { UserError, unknownId } from '../errors.ts';
 import { type Payload, reread, userErrorsFrom } from '../payloads.ts';
 import { databaseIdOf } from '../global-ids.ts';
 import { domainInput } from '../inputs.ts';
-import { CustomerCardConnection } from './customer-cards.ts';
+import { CustomerCardConnection, customerCardListArgs, customerCardListQuery } from './customer-cards.ts';
 
 export const ExternalReferenceObject = builder.prismaObject('ExternalReference', {
   description: "A customer's id in another system (a POS, a shop); unique per store and source.",
@@ -43,10 +43,11 @@ export const CustomerNode = builder.prismaNode('Customer', {
       query: { orderBy: { id: 'asc' } },
     }),
     customerCards: t.relatedConnection('customerCards', {
-      description: "The customer's cards, oldest first.",
+      description: "The customer's cards, oldest first unless `orderBy` says otherwise.",
       cursor: 'id',
       totalCount: true,
-      query: () => ({ orderBy: { id: 'asc' } }),
+      args: customerCardListArgs(t.arg),
+      query: customerCardListQuery,
     }, CustomerCardConnection),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the customer was created.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the customer was last changed.' }),
