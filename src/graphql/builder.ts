@@ -14,7 +14,6 @@ export type Scalars = {
   HexColorCode: { Input: string; Output: string };
   PositiveInt: { Input: number; Output: number };
   NonNegativeInt: { Input: number; Output: number };
-  NonNegativeFloat: { Input: number; Output: number };
   LocalDate: { Input: string; Output: string };
   JSONObject: { Input: Record<string, unknown>; Output: unknown };
 };

@@ -10,6 +10,7 @@ import {
 import { ownedBy } from '../../domain/visibility.ts';
 import { cardPageUrl } from '../../pages/urls.ts';
 import { walletUrls } from '../../wallet/urls.ts';
+import { Wallet } from '../../wallet/wallet.ts';
 import type { ArgBuilder } from '@pothos/core';
 import { customerCardStatusWhere } from '../../domain/customer-cards/status-filter.ts';
 import { builder, type Types } from '../builder.ts';
@@ -51,12 +52,10 @@ export const CustomerCardNode = builder.prismaNode('CustomerCard', {
     }),
     customer: t.relation('customer', { description: 'The customer holding the card.' }),
     card: t.relation('card', { description: 'The card this is a copy of.' }),
-    stampsCount: t.expose('stampsCount', {
-      type: 'NonNegativeInt',
+    stampsCount: t.exposeInt('stampsCount', {
       description: 'Stamps held now; always the sum of the ledger. May exceed the stamps required.',
     }),
-    stampsRemaining: t.field({
-      type: 'NonNegativeInt',
+    stampsRemaining: t.int({
       description: 'Stamps still needed to complete the card: max(0, stampsRequired − stampsCount).',
       select: cardTerms,
       resolve: (customerCard) => stampsRemaining(customerCard.stampsCount, customerCard.card),
@@ -93,12 +92,17 @@ export const CustomerCardNode = builder.prismaNode('CustomerCard', {
     }),
     passInstalled: t.exposeBoolean('passInstalled', { description: 'True while at least one device keeps the Apple Wallet pass.' }),
     appleWalletUrl: t.string({
-      description: 'Link that adds the pass to Apple Wallet (a signed .pkpass).',
-      resolve: (customerCard, _args, ctx) => walletUrls(ctx.runtime.config, customerCard.uuid).apple,
+      nullable: true,
+      description:
+        'Link that adds the pass to Apple Wallet (a signed .pkpass); null when this gateway cannot sign Apple passes. Without Apple certificates the passes are signed by a development signer: they verify, but no iPhone accepts them.',
+      resolve: async (customerCard, _args, ctx) =>
+        (await Wallet.of(ctx.runtime).apple()).on ? walletUrls(ctx.runtime.config, customerCard.uuid).apple : null,
     }),
     googleWalletUrl: t.string({
-      description: 'Link that adds the pass to Google Wallet.',
-      resolve: (customerCard, _args, ctx) => walletUrls(ctx.runtime.config, customerCard.uuid).google,
+      nullable: true,
+      description: 'Link that adds the pass to Google Wallet; null when Google Wallet is not configured on this gateway.',
+      resolve: async (customerCard, _args, ctx) =>
+        (await Wallet.of(ctx.runtime).google()).on ? walletUrls(ctx.runtime.config, customerCard.uuid).google : null,
     }),
     pageUrl: t.string({
       description:
@@ -226,6 +230,7 @@ function customerCardIdFrom(globalId: string | number): number {
 
 builder.mutationField('addStamps', (t) =>
   t.field({
+    nullable: true,
     type: AddStampsPayload,
     description:
       'Adds stamps to a customer card and writes one ledger entry (source GRAPHQL), in one transaction. Refused for an archived card.',
@@ -248,6 +253,7 @@ builder.mutationField('addStamps', (t) =>
 
 builder.mutationField('redeemReward', (t) =>
   t.field({
+    nullable: true,
     type: RedeemRewardPayload,
     description:
       "Redeems a reward: spends its `stampsRequired` from the customer card, records a redemption and a ledger entry. Refused with nothing changed when the stamps do not cover it or the reward is inactive or of another card.",

@@ -32,8 +32,7 @@ export const CustomerNode = builder.prismaNode('Customer', {
     email: t.exposeString('email', { nullable: true, description: 'Email, lower-cased.' }),
     phone: t.exposeString('phone', { nullable: true, description: 'Phone, digits with an optional leading +.' }),
     birthday: t.expose('birthday', { type: 'LocalDate', nullable: true, description: 'Birthday, `YYYY-MM-DD`.' }),
-    stampCount: t.field({
-      type: 'NonNegativeInt',
+    stampCount: t.int({
       description: "Stamps the customer holds across all its cards.",
       resolve: (customer, _args, ctx) => ctx.loaders.stampCountByCustomer.load(customer.id),
     }),
@@ -126,6 +125,13 @@ const CreateCustomerPayload = builder
         resolve: (query, p, _args, ctx) =>
           reread(query, p.customerCardId, (args) => ctx.deps.db.customerCard.findUnique(args)),
       }),
+      store: t.prismaField({
+        type: 'Store',
+        nullable: true,
+        description: 'The store as it is now (its `customers` included), so cached lists update; null when the input was refused.',
+        resolve: (query, p, _args, ctx) =>
+          reread(query, p.customerId && ctx.actor.storeId, (args) => ctx.deps.db.store.findUnique(args)),
+      }),
       userErrors: t.field({ type: [UserError], ...userErrorsField, resolve: (p) => p.userErrors }),
     }),
   });
@@ -144,9 +150,15 @@ const UpdateCustomerPayload = builder.objectRef<Payload<{ customerId: number }>>
   }),
 });
 
-const EnrolCustomerPayload = builder.objectRef<Payload<{ customerCardId: number }>>('EnrolCustomerPayload').implement({
+const EnrolCustomerPayload = builder.objectRef<Payload<{ customerCardId: number; customerId: number }>>('EnrolCustomerPayload').implement({
   description: 'Result of `enrolCustomer`.',
   fields: (t) => ({
+    customer: t.prismaField({
+      type: 'Customer',
+      nullable: true,
+      description: 'The customer as it is now (its `customerCards` included); null when the input was refused.',
+      resolve: (query, p, _args, ctx) => reread(query, p.customerId, (args) => ctx.deps.db.customer.findUnique(args)),
+    }),
     customerCard: t.prismaField({
       type: 'CustomerCard',
       nullable: true,
@@ -177,6 +189,7 @@ function idFrom(typename: 'Card' | 'Customer', globalId: string | number, field:
 
 builder.mutationField('createCustomer', (t) =>
   t.field({
+    nullable: true,
     type: CreateCustomerPayload,
     description: 'Creates a customer, optionally enrolled on a card (REST `POST /customers`).',
     args: { input: t.arg({ type: CreateCustomerInput, required: true, description: 'The new customer.' }) },
@@ -197,6 +210,7 @@ builder.mutationField('createCustomer', (t) =>
 
 builder.mutationField('updateCustomer', (t) =>
   t.field({
+    nullable: true,
     type: UpdateCustomerPayload,
     description: 'Changes a customer (REST `PATCH /customers/:id`). Stamps change through addStamps and redeemReward.',
     args: { input: t.arg({ type: UpdateCustomerInput, required: true, description: 'The customer and what to change.' }) },
@@ -214,6 +228,7 @@ builder.mutationField('updateCustomer', (t) =>
 
 builder.mutationField('enrolCustomer', (t) =>
   t.field({
+    nullable: true,
     type: EnrolCustomerPayload,
     description: "Enrols an existing customer on another card of the store, with the card's initial stamps.",
     args: { input: t.arg({ type: EnrolCustomerInput, required: true, description: 'The customer and the card.' }) },
@@ -223,7 +238,7 @@ builder.mutationField('enrolCustomer', (t) =>
           const customerId = idFrom('Customer', input.customerId, 'customerId');
           const cardId = idFrom('Card', input.cardId, 'cardId');
           const customerCard = await enrolCustomer(ctx.deps, ctx.actor, customerId, cardId, input.idempotencyKey);
-          return { customerCardId: customerCard.id };
+          return { customerCardId: customerCard.id, customerId: customerCard.customerId };
         },
         { Customer: 'customerId', Card: 'cardId' },
       ),

@@ -181,6 +181,7 @@ const UpdateStorePayload = builder.objectRef<Payload<{ storeId: number }>>('Upda
 
 builder.mutationField('updateStore', (t) =>
   t.field({
+    nullable: true,
     type: UpdateStorePayload,
     description: 'Renames the store (REST `PATCH /accounts/:id`).',
     args: { input: t.arg({ type: UpdateStoreInput, required: true, description: 'What to change.' }) },
