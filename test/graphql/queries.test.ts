@@ -283,5 +283,6 @@ describe('Query.node and Query.nodes', () => {
     const ids = Array.from({ length: 101 }, (_, i) => globalIdOf('Card', i + 1));
     const response = await api.errors(token, 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids });
     expect(response.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(response.body.data).toEqual({ nodes: null });
   });
 });
