@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { execute, parse, validate } from 'graphql';
 import { loadConfig } from '../src/config.ts';
 import type { GraphQLContext } from '../src/graphql/context.ts';
+import { loadCursorSeal } from '../src/graphql/cursors.ts';
 import { createLoaders } from '../src/graphql/loaders.ts';
 import { schema } from '../src/graphql/schema.ts';
 import { authenticateViewer } from '../src/graphql/viewer.ts';
@@ -22,6 +23,7 @@ const runtime = await startRuntime(
 );
 const live = await createLivePubSub(runtime);
 const feed = createStampFeed(live);
+const cursors = await loadCursorSeal(runtime.deps.db);
 
 function send(response: ServerResponse, status: number, body: unknown) {
   const json = JSON.stringify(body);
@@ -44,6 +46,7 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
     ...viewer,
     deps: runtime.deps,
     loaders: createLoaders(runtime.deps),
+    cursors,
     feed,
     signal: undefined,
   };

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { attachGraphQLWebSocket } from './graphql/websocket.ts';
+import { loadCursorSeal } from './graphql/cursors.ts';
 import { createGraphQLServer } from './graphql/yoga.ts';
 import { LiveConnections } from './http/live-connections.ts';
 import { createLivePubSub } from './pubsub.ts';
@@ -52,7 +53,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const feed = createStampFeed(live);
   const connections = LiveConnections.of(runtime);
   const stopRevocations = live.onRevocation((tokenHash) => connections.revoked(tokenHash));
-  const graphql = createGraphQLServer(runtime, feed);
+  const graphql = createGraphQLServer(runtime, feed, await loadCursorSeal(runtime.deps.db));
   const app = createApp(runtime, graphql);
   // Wallet credentials load (or the development signer is created) before the first request.
   await Wallet.of(runtime).ready;

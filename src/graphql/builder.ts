@@ -4,10 +4,9 @@ import RelayPlugin from '@pothos/plugin-relay';
 import type PrismaTypes from '../generated/sqlite/pothos-types.ts';
 import { getDatamodel } from '../generated/sqlite/pothos-types.ts';
 import type { GraphQLContext } from './context.ts';
+import PageArgumentsPlugin, { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page-arguments.ts';
 
-/** The largest page any connection returns; larger `first`/`last` values are clamped to it. */
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 20;
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE };
 
 export type Scalars = {
   ID: { Input: string; Output: string | number };
@@ -15,7 +14,6 @@ export type Scalars = {
   HexColorCode: { Input: string; Output: string };
   PositiveInt: { Input: number; Output: number };
   NonNegativeInt: { Input: number; Output: number };
-  NonNegativeFloat: { Input: number; Output: number };
   LocalDate: { Input: string; Output: string };
   JSONObject: { Input: Record<string, unknown>; Output: unknown };
 };
@@ -34,7 +32,8 @@ export const builder = new SchemaBuilder<{
   // Prisma connections with `totalCount: true` put it on the connection (a number or a thunk).
   Connection: { totalCount?: number | (() => number | Promise<number>) };
 }>({
-  plugins: [PrismaPlugin, RelayPlugin],
+  // Page arguments first: its resolver wrapper must run before the Prisma plugin's (page-arguments.ts).
+  plugins: [PageArgumentsPlugin, PrismaPlugin, RelayPlugin],
   // Fields are non-null unless they say otherwise: clients can rely on what the types promise.
   defaultFieldNullability: false,
   prisma: {
@@ -55,17 +54,18 @@ export const builder = new SchemaBuilder<{
     nodeTypeOptions: { description: 'An object with a global id, fetchable with `Query.node`.' },
     pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list.' },
     idFieldOptions: { description: 'Global id of the object, for `Query.node` and mutation inputs.' },
-    firstArgOptions: { description: `Returns the first n items (at most ${MAX_PAGE_SIZE}; default ${DEFAULT_PAGE_SIZE}).` },
+    firstArgOptions: { description: `Returns the first n items: 0 to ${MAX_PAGE_SIZE} (more is refused); default ${DEFAULT_PAGE_SIZE}.` },
     afterArgOptions: { description: 'Returns the items after this cursor (an `endCursor` or edge `cursor`).' },
-    lastArgOptions: { description: `Returns the last n items (at most ${MAX_PAGE_SIZE}).` },
+    lastArgOptions: { description: `Returns the last n items: 0 to ${MAX_PAGE_SIZE} (more is refused).` },
     beforeArgOptions: { description: 'Returns the items before this cursor.' },
-    cursorFieldOptions: { description: 'Opaque cursor of this edge, for `after`/`before`.' },
+    cursorFieldOptions: { description: 'Opaque cursor of this edge, for `after`/`before` of the same list.' },
     pageInfoFieldOptions: { description: 'Where this page sits in the whole list.' },
     hasNextPageFieldOptions: { description: 'True when more items follow this page.' },
     hasPreviousPageFieldOptions: { description: 'True when items precede this page.' },
     startCursorFieldOptions: { description: 'Cursor of the first item of this page.' },
     endCursorFieldOptions: { description: 'Cursor of the last item of this page; pass it as `after` for the next page.' },
     // `node`/`nodes` are defined in modules/node.ts so that a malformed or foreign id is null, not an error.
+    nodesOnConnection: { description: 'The items of this page, without their cursors.' },
     nodeQueryOptions: false,
     nodesQueryOptions: false,
   },

@@ -2,6 +2,7 @@ import type { Actor, Deps } from '../domain/context.ts';
 import type { Credential } from '../http/auth.ts';
 import type { Runtime } from '../runtime.ts';
 import type { StampFeed } from '../stamp-feed.ts';
+import type { CursorSeal } from './cursors.ts';
 import type { Loaders } from './loaders.ts';
 import type { CardHolder } from './viewer.ts';
 
@@ -18,6 +19,8 @@ export interface GraphQLContext {
   credential: Credential;
   deps: Deps;
   loaders: Loaders;
+  /** Seals the cursors lists hand out and reads back the ones clients send (cursors.ts). */
+  cursors: CursorSeal;
   feed: StampFeed;
   /** Aborts when the HTTP client goes away; WebSocket operations end through graphql-ws instead. */
   signal: AbortSignal | undefined;

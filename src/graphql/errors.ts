@@ -1,6 +1,6 @@
 import { PothosValidationError } from '@pothos/core';
-import { GraphQLError } from 'graphql';
-import { createLogger, maskError as defaultMaskError, type YogaLogger } from 'graphql-yoga';
+import { type ExecutionResult, GraphQLError } from 'graphql';
+import { createLogger, maskError as defaultMaskError, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { DomainError, ErrorCode } from '../domain/errors.ts';
 import { unavailableAnswer } from '../http/unavailable.ts';
 import { FeedClosedError } from '../stamp-feed.ts';
@@ -100,10 +100,62 @@ export function graphqlLogger(): YogaLogger {
 }
 
 /**
+ * A client's mistake is worth one line in the log (which field, what was wrong), not a stack trace:
+ * nothing in the gateway failed.
+ */
+function logClientMistake(masked: GraphQLError): void {
+  if (masked.extensions.code !== 'BAD_USER_INPUT') return;
+  console.warn(`GraphQL: refused ${masked.path?.join('.') ?? 'the request'}: ${masked.message} (BAD_USER_INPUT)`);
+}
+
+/** An `onReject` for graphql-armor: its refusals carry no code of their own. */
+export function coded(code: string) {
+  return (_context: unknown, error: GraphQLError) => {
+    error.extensions.code = code;
+  };
+}
+
+/**
+ * Gives a code to the errors of a request refused as a whole at execution (variables that do not
+ * coerce to their types): yoga codes parse and validation errors itself, graphql-js leaves these bare.
+ */
+export function useRequestErrorCodes(): Plugin {
+  const withCodes = (result: ExecutionResult): ExecutionResult =>
+    result.data === undefined && result.errors?.some((error) => error.extensions.code === undefined)
+      ? {
+          ...result,
+          errors: result.errors.map((error) =>
+            error.extensions.code === undefined
+              ? new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code: 'BAD_USER_INPUT' } })
+              : error,
+          ),
+        }
+      : result;
+  return {
+    onExecute: () => ({
+      onExecuteDone({ result, setResult }) {
+        if (!(Symbol.asyncIterator in result)) setResult(withCodes(result));
+      },
+    }),
+    onSubscribe: () => ({
+      onSubscribeResult({ result, setResult }) {
+        if (!(Symbol.asyncIterator in result)) setResult(withCodes(result));
+      },
+    }),
+  };
+}
+
+/**
  * Yoga's error masking: unexpected errors become "Unexpected error." (details stay in the log), but a
  * domain refusal or a bad argument keeps its message and gets a code clients can branch on.
  */
 export function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  const masked = revealOrMask(error, message, isDev);
+  if (masked instanceof GraphQLError) logClientMistake(masked);
+  return masked;
+}
+
+function revealOrMask(error: unknown, message: string, isDev?: boolean): Error {
   const original = error instanceof GraphQLError ? (error.originalError ?? undefined) : error;
   const located = error instanceof GraphQLError ? error : undefined;
   const reveal = (text: string, extensions: Record<string, unknown>) => {

@@ -3,7 +3,6 @@ import {
   HexColorCodeResolver,
   JSONObjectResolver,
   LocalDateResolver,
-  NonNegativeFloatResolver,
   NonNegativeIntResolver,
   PositiveIntResolver,
 } from 'graphql-scalars';
@@ -15,6 +14,5 @@ builder.addScalarType('DateTime', DateTimeResolver);
 builder.addScalarType('HexColorCode', HexColorCodeResolver);
 builder.addScalarType('PositiveInt', PositiveIntResolver);
 builder.addScalarType('NonNegativeInt', NonNegativeIntResolver);
-builder.addScalarType('NonNegativeFloat', NonNegativeFloatResolver);
 builder.addScalarType('LocalDate', LocalDateResolver);
 builder.addScalarType('JSONObject', JSONObjectResolver);

@@ -6,7 +6,8 @@ import type { StampFeed } from '../stamp-feed.ts';
 import { useCardHolderScope } from './card-holder-scope.ts';
 import type { GraphQLContext } from './context.ts';
 import { COST_WEIGHTS, useQueryCost } from './cost.ts';
-import { graphqlLogger, maskError, unauthenticated } from './errors.ts';
+import type { CursorSeal } from './cursors.ts';
+import { coded, graphqlLogger, maskError, unauthenticated, useRequestErrorCodes } from './errors.ts';
 import { type EventStreamSink, useEventStream } from './event-stream.ts';
 import { useLiveStreams } from './live-streams.ts';
 import { createLoaders } from './loaders.ts';
@@ -54,7 +55,7 @@ export interface GraphQLServerContext {
 export type GraphQLServer = YogaServerInstance<GraphQLServerContext, GraphQLContext>;
 
 /** The GraphQL endpoint of one runtime: yoga over the process-wide schema, subscriptions drawing on `feed`. */
-export function createGraphQLServer(runtime: Runtime, feed: StampFeed): GraphQLServer {
+export function createGraphQLServer(runtime: Runtime, feed: StampFeed, cursors: CursorSeal): GraphQLServer {
   return createYoga<GraphQLServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -72,6 +73,7 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed): GraphQLS
         credential: viewer.credential,
         deps: runtime.deps,
         loaders: createLoaders(runtime.deps),
+        cursors,
         feed,
         signal: request?.signal,
       };
@@ -86,14 +88,15 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed): GraphQLS
     renderGraphiQL,
     plugins: [
       EnvelopArmorPlugin({
-        maxDepth: { n: LIMITS.maxDepth },
-        maxAliases: { n: LIMITS.maxAliases },
-        maxTokens: { n: LIMITS.maxTokens },
-        maxDirectives: { n: LIMITS.maxDirectives },
-        costLimit: { maxCost: LIMITS.maxCost, ...COST_WEIGHTS },
+        maxDepth: { n: LIMITS.maxDepth, onReject: [coded('DEPTH_LIMIT_EXCEEDED')] },
+        maxAliases: { n: LIMITS.maxAliases, onReject: [coded('ALIAS_LIMIT_EXCEEDED')] },
+        maxTokens: { n: LIMITS.maxTokens, onReject: [coded('TOKEN_LIMIT_EXCEEDED')] },
+        maxDirectives: { n: LIMITS.maxDirectives, onReject: [coded('DIRECTIVE_LIMIT_EXCEEDED')] },
+        costLimit: { maxCost: LIMITS.maxCost, ...COST_WEIGHTS, onReject: [coded('COST_LIMIT_EXCEEDED')] },
         blockFieldSuggestion: { enabled: true },
       }),
       useQueryCost(LIMITS.maxCost),
+      useRequestErrorCodes(),
       useCardHolderScope(),
       useSharedSubscriptionResults({
         // A card holder's results are its own, even where a till's selection happens to match.

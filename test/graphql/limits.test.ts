@@ -10,11 +10,13 @@ const t = useServer();
 const api = graphqlClient(t);
 
 /** Runs `query` and expects it refused before execution: errors, no data, no SQL beyond the token lookup. */
-async function expectRefused(token: string, query: string, pattern: RegExp, variables?: Record<string, unknown>) {
+async function expectRefused(token: string, query: string, pattern: RegExp, variables?: Record<string, unknown>, code?: string) {
   t.queries.length = 0;
   const response = await api.errors(token, query, variables);
   expect(response.body.data ?? undefined).toBeUndefined();
   expect(response.body.errors?.map((e) => e.message).join('\n')).toMatch(pattern);
+  // Every refusal is coded, graphql-armor's included.
+  for (const error of response.body.errors ?? []) expect(error.extensions?.code).toEqual(code ?? expect.any(String));
   expect(t.queries.filter((sql) => !/api_tokens/.test(sql))).toEqual([]);
   return response;
 }
@@ -23,25 +25,25 @@ describe('hostile queries are refused before execution', () => {
   it(`refuses a query deeper than ${LIMITS.maxDepth}`, async () => {
     const { token } = await newStore(t.runtime);
     const deep = `{ store { customers { edges { node { customerCards { edges { node { card { customerCards { edges { node { customer { firstName } } } } } } } } } } } } }`;
-    await expectRefused(token, deep, /depth limit of 12 exceeded/i);
+    await expectRefused(token, deep, /depth limit of 12 exceeded/i, undefined, 'DEPTH_LIMIT_EXCEEDED');
   });
 
   it(`refuses more than ${LIMITS.maxAliases} aliases`, async () => {
     const { token } = await newStore(t.runtime);
     const aliases = Array.from({ length: LIMITS.maxAliases + 1 }, (_, i) => `a${i}: name`).join(' ');
-    await expectRefused(token, `{ store { ${aliases} } }`, /aliases limit of 15 exceeded/i);
+    await expectRefused(token, `{ store { ${aliases} } }`, /aliases limit of 15 exceeded/i, undefined, 'ALIAS_LIMIT_EXCEEDED');
   });
 
   it(`refuses more than ${LIMITS.maxTokens} tokens`, async () => {
     const { token } = await newStore(t.runtime);
     const fields = Array.from({ length: LIMITS.maxTokens }, () => 'name').join(' ');
-    await expectRefused(token, `{ store { ${fields} } }`, /token limit of 2000 exceeded/i);
+    await expectRefused(token, `{ store { ${fields} } }`, /token limit of 2000 exceeded/i, undefined, 'TOKEN_LIMIT_EXCEEDED');
   });
 
   it('refuses a query whose literal page sizes make it too costly', async () => {
     const { token } = await newStore(t.runtime);
     const costly = `{ store { customers(first: 100) { edges { node { customerCards(first: 100) { edges { node { id } } } } } } } }`;
-    await expectRefused(token, costly, /cost limit of 300000 exceeded/i);
+    await expectRefused(token, costly, /cost limit of 300000 exceeded/i, undefined, 'COST_LIMIT_EXCEEDED');
   });
 
   it('refuses a query made costly through variables, reporting the cost', async () => {
@@ -51,6 +53,17 @@ describe('hostile queries are refused before execution', () => {
     expect(response.body.errors?.[0]?.extensions?.code).toBe('COST_LIMIT_EXCEEDED');
     expect(response.body.extensions?.cost).toMatchObject({ limit: LIMITS.maxCost });
     expect((response.body.extensions?.cost as { requested: number }).requested).toBeGreaterThan(LIMITS.maxCost);
+  });
+
+  it(`refuses more than ${LIMITS.maxDirectives} directives with a code`, async () => {
+    const { token } = await newStore(t.runtime);
+    const directives = Array.from({ length: LIMITS.maxDirectives + 1 }, () => '@include(if: true)').join(' ');
+    await expectRefused(token, `{ store { name ${directives} } }`, /directives limit of 20 exceeded/i, undefined, 'DIRECTIVE_LIMIT_EXCEEDED');
+  });
+
+  it('codes variables that do not coerce', async () => {
+    const { token } = await newStore(t.runtime);
+    await expectRefused(token, 'query($n: Int) { store { cards(first: $n) { totalCount } } }', /invalid value/, { n: 'x' }, 'BAD_USER_INPUT');
   });
 
   it('hides field suggestions', async () => {

@@ -5,6 +5,7 @@ import { updateCard } from '../../src/domain/cards/card.service.ts';
 import { addStamps } from '../../src/domain/customer-cards/customer-card.service.ts';
 import { GOOGLE_PATCH_TOPIC } from '../../src/wallet/pass-jobs.ts';
 import { type GoogleStandIn, startGoogleStandIn } from '../helpers/google-stand-in.ts';
+import { graphqlClient } from '../helpers/graphql.ts';
 import { inspectPng } from '../helpers/pkpass.ts';
 import { newStore } from '../helpers/runtime.ts';
 import { useServer } from '../helpers/server.ts';
@@ -115,6 +116,17 @@ describe('google_wallet_url', () => {
     expect(((await response.json()) as { error: string }).error).toMatch(/GOOGLE_WALLET_ISSUER_ID/);
     const after = await unconfigured.runtime.deps.db.customerCard.findUniqueOrThrow({ where: { id: customerCard.id } });
     expect(after.googleIssuedAt).toBeNull();
+  });
+
+  it('is null in GraphQL when Google Wallet is not configured, and the link when it is', async () => {
+    const query = 'query($id: Int!) { store { customerCard(databaseId: $id) { googleWalletUrl appleWalletUrl } } }';
+    for (const [server, google] of [[unconfigured, null], [t, 'link']] as const) {
+      const store = await newStore(server.runtime);
+      const { customerCard } = await seedPassCard(server.runtime.deps, store.actor);
+      const data = await graphqlClient(server).data(store.token, query, { id: customerCard.id });
+      expect(data.store.customerCard.googleWalletUrl).toBe(google && `${server.runtime.config.publicUrl}/wallet/google/${customerCard.uuid}`);
+      expect(data.store.customerCard.appleWalletUrl).toBe(`${server.runtime.config.publicUrl}/wallet/apple/${customerCard.uuid}.pkpass`);
+    }
   });
 
   it('serves the logo and hero images Google fetches', async () => {

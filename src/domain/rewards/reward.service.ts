@@ -119,8 +119,11 @@ export async function updateReward(deps: Deps, actor: Actor, id: number, input: 
   });
 }
 
-/** Deletes a reward nobody has redeemed; one with redemptions is kept for history (deactivate it instead). */
-export async function deleteReward(deps: Deps, actor: Actor, id: number): Promise<void> {
+/**
+ * Deletes a reward nobody has redeemed, returning it as it was; one with redemptions is kept for
+ * history (deactivate it instead).
+ */
+export async function deleteReward(deps: Deps, actor: Actor, id: number): Promise<RewardRow> {
   const reward = await getReward(deps, actor, id);
   const redeemed = await deps.db.redemption.count({ where: { rewardId: reward.id } });
   if (redeemed > 0) throw rewardInUse();
@@ -135,6 +138,7 @@ export async function deleteReward(deps: Deps, actor: Actor, id: number): Promis
     if (isForeignKeyViolation(error)) throw rewardInUse();
     throw error;
   }
+  return reward;
 }
 
 function rewardInUse(): DomainError {

@@ -7,7 +7,7 @@ import { UserError, unknownId } from '../errors.ts';
 import { type Payload, reread, userErrorsFrom } from '../payloads.ts';
 import { databaseIdOf } from '../global-ids.ts';
 import { domainInput } from '../inputs.ts';
-import { CustomerCardConnection } from './customer-cards.ts';
+import { CustomerCardConnection, customerCardListArgs, customerCardListQuery } from './customer-cards.ts';
 import { RewardConnection } from './rewards.ts';
 
 export const StripTypeEnum = builder.enumType('StripType', {
@@ -54,13 +54,11 @@ export const CardNode = builder.prismaNode('Card', {
       nullable: true,
       description: 'When the card was archived; null while it is in use.',
     }),
-    rewardsCount: t.field({
-      type: 'NonNegativeInt',
+    rewardsCount: t.int({
       description: 'Number of rewards of the card, inactive ones included.',
       resolve: (card, _args, ctx) => ctx.loaders.rewardsCountByCard.load(card.id),
     }),
-    customerCardsCount: t.field({
-      type: 'NonNegativeInt',
+    customerCardsCount: t.int({
       description: 'Number of customer cards issued from this card.',
       resolve: (card, _args, ctx) => ctx.loaders.customerCardsCountByCard.load(card.id),
     }),
@@ -79,10 +77,11 @@ export const CardNode = builder.prismaNode('Card', {
       }),
     }, RewardConnection),
     customerCards: t.relatedConnection('customerCards', {
-      description: 'The customer cards issued from this card, oldest first.',
+      description: 'The customer cards issued from this card, oldest first unless `orderBy` says otherwise.',
       cursor: 'id',
       totalCount: true,
-      query: () => ({ orderBy: { id: 'asc' } }),
+      args: customerCardListArgs(t.arg),
+      query: customerCardListQuery,
     }, CustomerCardConnection),
   }),
 });
@@ -141,6 +140,13 @@ const cardPayload = (name: string, description: string) =>
         resolve: (query, payload, _args, ctx) =>
           reread(query, payload.cardId, (args) => ctx.deps.db.card.findUnique(args)),
       }),
+      store: t.prismaField({
+        type: 'Store',
+        nullable: true,
+        description: 'The store as it is now (its `cards` included), so cached lists update; null when the input was refused.',
+        resolve: (query, payload, _args, ctx) =>
+          reread(query, payload.cardId && ctx.actor.storeId, (args) => ctx.deps.db.store.findUnique(args)),
+      }),
       userErrors: t.field({ type: [UserError], description: 'Why the input was refused; empty on success.', resolve: (p) => p.userErrors }),
     }),
   });
@@ -155,6 +161,7 @@ const notFound = { Card: 'id' };
 
 builder.mutationField('createCard', (t) =>
   t.field({
+    nullable: true,
     type: cardPayload('CreateCardPayload', 'Result of `createCard`.'),
     description: 'Creates a card (REST `POST /cards`).',
     args: { input: t.arg({ type: CreateCardInput, required: true, description: 'The new card.' }) },
@@ -169,6 +176,7 @@ builder.mutationField('createCard', (t) =>
 
 builder.mutationField('updateCard', (t) =>
   t.field({
+    nullable: true,
     type: cardPayload('UpdateCardPayload', 'Result of `updateCard`.'),
     description: 'Changes a card (REST `PATCH /cards/:id`).',
     args: { input: t.arg({ type: UpdateCardInput, required: true, description: 'The card and what to change.' }) },
@@ -183,6 +191,7 @@ builder.mutationField('updateCard', (t) =>
 
 builder.mutationField('archiveCard', (t) =>
   t.field({
+    nullable: true,
     type: cardPayload('ArchiveCardPayload', 'Result of `archiveCard`.'),
     description:
       'Archives a card: hidden from default listings, history kept, no new stamps or enrolments. Archiving an archived card changes nothing.',
@@ -197,6 +206,7 @@ builder.mutationField('archiveCard', (t) =>
 
 builder.mutationField('unarchiveCard', (t) =>
   t.field({
+    nullable: true,
     type: cardPayload('UnarchiveCardPayload', 'Result of `unarchiveCard`.'),
     description: 'Brings an archived card back into use. Unarchiving a card in use changes nothing.',
     args: { input: t.arg({ type: UnarchiveCardInput, required: true, description: 'The card to restore.' }) },

@@ -10,7 +10,11 @@ import {
 import { ownedBy } from '../../domain/visibility.ts';
 import { cardPageUrl } from '../../pages/urls.ts';
 import { walletUrls } from '../../wallet/urls.ts';
-import { builder } from '../builder.ts';
+import { Wallet } from '../../wallet/wallet.ts';
+import type { ArgBuilder } from '@pothos/core';
+import { customerCardStatusWhere } from '../../domain/customer-cards/status-filter.ts';
+import { builder, type Types } from '../builder.ts';
+import { CustomerCardOrderInput, customerCardOrderBy } from '../list-order.ts';
 import { connectionOf } from '../connections.ts';
 import { UserError, unknownId } from '../errors.ts';
 import { type Payload, reread, userErrorsFrom } from '../payloads.ts';
@@ -48,12 +52,10 @@ export const CustomerCardNode = builder.prismaNode('CustomerCard', {
     }),
     customer: t.relation('customer', { description: 'The customer holding the card.' }),
     card: t.relation('card', { description: 'The card this is a copy of.' }),
-    stampsCount: t.expose('stampsCount', {
-      type: 'NonNegativeInt',
+    stampsCount: t.exposeInt('stampsCount', {
       description: 'Stamps held now; always the sum of the ledger. May exceed the stamps required.',
     }),
-    stampsRemaining: t.field({
-      type: 'NonNegativeInt',
+    stampsRemaining: t.int({
       description: 'Stamps still needed to complete the card: max(0, stampsRequired − stampsCount).',
       select: cardTerms,
       resolve: (customerCard) => stampsRemaining(customerCard.stampsCount, customerCard.card),
@@ -90,12 +92,17 @@ export const CustomerCardNode = builder.prismaNode('CustomerCard', {
     }),
     passInstalled: t.exposeBoolean('passInstalled', { description: 'True while at least one device keeps the Apple Wallet pass.' }),
     appleWalletUrl: t.string({
-      description: 'Link that adds the pass to Apple Wallet (a signed .pkpass).',
-      resolve: (customerCard, _args, ctx) => walletUrls(ctx.runtime.config, customerCard.uuid).apple,
+      nullable: true,
+      description:
+        'Link that adds the pass to Apple Wallet (a signed .pkpass); null when this gateway cannot sign Apple passes. Without Apple certificates the passes are signed by a development signer: they verify, but no iPhone accepts them.',
+      resolve: async (customerCard, _args, ctx) =>
+        (await Wallet.of(ctx.runtime).apple()).on ? walletUrls(ctx.runtime.config, customerCard.uuid).apple : null,
     }),
     googleWalletUrl: t.string({
-      description: 'Link that adds the pass to Google Wallet.',
-      resolve: (customerCard, _args, ctx) => walletUrls(ctx.runtime.config, customerCard.uuid).google,
+      nullable: true,
+      description: 'Link that adds the pass to Google Wallet; null when Google Wallet is not configured on this gateway.',
+      resolve: async (customerCard, _args, ctx) =>
+        (await Wallet.of(ctx.runtime).google()).on ? walletUrls(ctx.runtime.config, customerCard.uuid).google : null,
     }),
     pageUrl: t.string({
       description:
@@ -121,6 +128,19 @@ export const CustomerCardNode = builder.prismaNode('CustomerCard', {
 });
 
 export const CustomerCardConnection = connectionOf(CustomerCardNode, 'CustomerCard', 'customer cards');
+
+/** The filter and order every list of customer cards takes. */
+export const customerCardListArgs = (arg: ArgBuilder<Types>) => ({
+  status: arg({ type: CustomerCardStatusEnum, description: 'Only customer cards in this status.' }),
+  orderBy: arg({ type: CustomerCardOrderInput, description: 'Sort order; issue order (oldest first) when omitted.' }),
+});
+
+export function customerCardListQuery(args: {
+  status?: CustomerCardStatus | null;
+  orderBy?: Parameters<typeof customerCardOrderBy>[0];
+}) {
+  return { where: args.status ? customerCardStatusWhere(args.status) : {}, orderBy: customerCardOrderBy(args.orderBy) };
+}
 
 const AddStampsInput = builder.inputType('AddStampsInput', {
   description: 'Stamps to add to a customer card (REST `POST …/customer_cards/:id/stamp`).',
@@ -210,6 +230,7 @@ function customerCardIdFrom(globalId: string | number): number {
 
 builder.mutationField('addStamps', (t) =>
   t.field({
+    nullable: true,
     type: AddStampsPayload,
     description:
       'Adds stamps to a customer card and writes one ledger entry (source GRAPHQL), in one transaction. Refused for an archived card.',
@@ -232,6 +253,7 @@ builder.mutationField('addStamps', (t) =>
 
 builder.mutationField('redeemReward', (t) =>
   t.field({
+    nullable: true,
     type: RedeemRewardPayload,
     description:
       "Redeems a reward: spends its `stampsRequired` from the customer card, records a redemption and a ledger entry. Refused with nothing changed when the stamps do not cover it or the reward is inactive or of another card.",

@@ -6,7 +6,7 @@ import { UserError, unknownId } from '../errors.ts';
 import { type Payload, reread, userErrorsFrom } from '../payloads.ts';
 import { databaseIdOf } from '../global-ids.ts';
 import { domainInput } from '../inputs.ts';
-import { CustomerCardConnection } from './customer-cards.ts';
+import { CustomerCardConnection, customerCardListArgs, customerCardListQuery } from './customer-cards.ts';
 
 export const ExternalReferenceObject = builder.prismaObject('ExternalReference', {
   description: "A customer's id in another system (a POS, a shop); unique per store and source.",
@@ -32,8 +32,7 @@ export const CustomerNode = builder.prismaNode('Customer', {
     email: t.exposeString('email', { nullable: true, description: 'Email, lower-cased.' }),
     phone: t.exposeString('phone', { nullable: true, description: 'Phone, digits with an optional leading +.' }),
     birthday: t.expose('birthday', { type: 'LocalDate', nullable: true, description: 'Birthday, `YYYY-MM-DD`.' }),
-    stampCount: t.field({
-      type: 'NonNegativeInt',
+    stampCount: t.int({
       description: "Stamps the customer holds across all its cards.",
       resolve: (customer, _args, ctx) => ctx.loaders.stampCountByCustomer.load(customer.id),
     }),
@@ -43,10 +42,11 @@ export const CustomerNode = builder.prismaNode('Customer', {
       query: { orderBy: { id: 'asc' } },
     }),
     customerCards: t.relatedConnection('customerCards', {
-      description: "The customer's cards, oldest first.",
+      description: "The customer's cards, oldest first unless `orderBy` says otherwise.",
       cursor: 'id',
       totalCount: true,
-      query: () => ({ orderBy: { id: 'asc' } }),
+      args: customerCardListArgs(t.arg),
+      query: customerCardListQuery,
     }, CustomerCardConnection),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the customer was created.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the customer was last changed.' }),
@@ -125,6 +125,13 @@ const CreateCustomerPayload = builder
         resolve: (query, p, _args, ctx) =>
           reread(query, p.customerCardId, (args) => ctx.deps.db.customerCard.findUnique(args)),
       }),
+      store: t.prismaField({
+        type: 'Store',
+        nullable: true,
+        description: 'The store as it is now (its `customers` included), so cached lists update; null when the input was refused.',
+        resolve: (query, p, _args, ctx) =>
+          reread(query, p.customerId && ctx.actor.storeId, (args) => ctx.deps.db.store.findUnique(args)),
+      }),
       userErrors: t.field({ type: [UserError], ...userErrorsField, resolve: (p) => p.userErrors }),
     }),
   });
@@ -143,9 +150,15 @@ const UpdateCustomerPayload = builder.objectRef<Payload<{ customerId: number }>>
   }),
 });
 
-const EnrolCustomerPayload = builder.objectRef<Payload<{ customerCardId: number }>>('EnrolCustomerPayload').implement({
+const EnrolCustomerPayload = builder.objectRef<Payload<{ customerCardId: number; customerId: number }>>('EnrolCustomerPayload').implement({
   description: 'Result of `enrolCustomer`.',
   fields: (t) => ({
+    customer: t.prismaField({
+      type: 'Customer',
+      nullable: true,
+      description: 'The customer as it is now (its `customerCards` included); null when the input was refused.',
+      resolve: (query, p, _args, ctx) => reread(query, p.customerId, (args) => ctx.deps.db.customer.findUnique(args)),
+    }),
     customerCard: t.prismaField({
       type: 'CustomerCard',
       nullable: true,
@@ -176,6 +189,7 @@ function idFrom(typename: 'Card' | 'Customer', globalId: string | number, field:
 
 builder.mutationField('createCustomer', (t) =>
   t.field({
+    nullable: true,
     type: CreateCustomerPayload,
     description: 'Creates a customer, optionally enrolled on a card (REST `POST /customers`).',
     args: { input: t.arg({ type: CreateCustomerInput, required: true, description: 'The new customer.' }) },
@@ -196,6 +210,7 @@ builder.mutationField('createCustomer', (t) =>
 
 builder.mutationField('updateCustomer', (t) =>
   t.field({
+    nullable: true,
     type: UpdateCustomerPayload,
     description: 'Changes a customer (REST `PATCH /customers/:id`). Stamps change through addStamps and redeemReward.',
     args: { input: t.arg({ type: UpdateCustomerInput, required: true, description: 'The customer and what to change.' }) },
@@ -213,6 +228,7 @@ builder.mutationField('updateCustomer', (t) =>
 
 builder.mutationField('enrolCustomer', (t) =>
   t.field({
+    nullable: true,
     type: EnrolCustomerPayload,
     description: "Enrols an existing customer on another card of the store, with the card's initial stamps.",
     args: { input: t.arg({ type: EnrolCustomerInput, required: true, description: 'The customer and the card.' }) },
@@ -222,7 +238,7 @@ builder.mutationField('enrolCustomer', (t) =>
           const customerId = idFrom('Customer', input.customerId, 'customerId');
           const cardId = idFrom('Card', input.cardId, 'cardId');
           const customerCard = await enrolCustomer(ctx.deps, ctx.actor, customerId, cardId, input.idempotencyKey);
-          return { customerCardId: customerCard.id };
+          return { customerCardId: customerCard.id, customerId: customerCard.customerId };
         },
         { Customer: 'customerId', Card: 'cardId' },
       ),

@@ -29,7 +29,7 @@ export const LedgerEntryNode = builder.prismaNode('LedgerEntry', {
     databaseId: t.exposeInt('id', { description: 'The database id.' }),
     kind: t.expose('kind', { type: LedgerKindEnum, description: 'What changed the stamps.' }),
     delta: t.exposeInt('delta', { description: 'Stamps added (positive) or spent (negative).' }),
-    balanceAfter: t.expose('balanceAfter', { type: 'NonNegativeInt', description: 'Stamps held right after this entry.' }),
+    balanceAfter: t.exposeInt('balanceAfter', { description: 'Stamps held right after this entry.' }),
     source: t.expose('source', { type: WriteSourceEnum, description: 'Which API wrote the entry.' }),
     idempotencyKey: t.exposeString('idempotencyKey', { nullable: true, description: 'The idempotency key of the write, if any.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the change happened.' }),
@@ -48,8 +48,7 @@ export const RedemptionNode = builder.prismaNode('Redemption', {
     rewardId: t.exposeInt('rewardId', { description: 'REST id of the reward redeemed.' }),
     rewardName: t.exposeString('rewardName', { description: 'Name of the reward when it was redeemed.' }),
     stampsSpent: t.expose('stampsSpent', { type: 'PositiveInt', description: 'Stamps deducted.' }),
-    stampsRemaining: t.expose('stampsRemaining', {
-      type: 'NonNegativeInt',
+    stampsRemaining: t.exposeInt('stampsRemaining', {
       description: "Stamps left on the customer card right after (not the card's `stampsRemaining`).",
     }),
     redeemedAt: t.expose('redeemedAt', { type: 'DateTime', description: 'When the reward was redeemed.' }),

@@ -23,8 +23,8 @@ builder.queryFields((t) => ({
   }),
   nodes: t.field({
     type: [builder.nodeInterfaceRef()],
-    nullable: { list: false, items: true },
-    description: `Several objects by global id, in the order asked (at most ${MAX_PAGE_SIZE}); null for each id that names nothing the store has.`,
+    nullable: { list: true, items: true },
+    description: `Several objects by global id, in the order asked (at most ${MAX_PAGE_SIZE}, or the list is null with a BAD_USER_INPUT error); null for each id that names nothing the store has.`,
     args: { ids: t.arg.idList({ required: true, description: 'Global ids, as returned in `id` fields.' }) },
     resolve: async (_root, { ids }, ctx, info) => {
       if (ids.length > MAX_PAGE_SIZE) {

@@ -62,8 +62,15 @@ const DeleteRewardInput = builder.inputType('DeleteRewardInput', {
   fields: (t) => ({ id: t.id({ required: true, description: 'Global id of the reward.' }) }),
 });
 
+/** The card a reward belongs to, in every reward payload, so a client's cached `card.rewards` updates. */
+const rewardCardField = {
+  type: 'Card',
+  nullable: true,
+  description: "The reward's card as it is now (its `rewards` included); null when the input was refused.",
+} as const;
+
 const rewardPayload = (name: string, description: string) =>
-  builder.objectRef<Payload<{ rewardId: number }>>(name).implement({
+  builder.objectRef<Payload<{ rewardId: number; cardId: number }>>(name).implement({
     description,
     fields: (t) => ({
       reward: t.prismaField({
@@ -73,17 +80,25 @@ const rewardPayload = (name: string, description: string) =>
         resolve: (query, payload, _args, ctx) =>
           reread(query, payload.rewardId, (args) => ctx.deps.db.reward.findUnique(args)),
       }),
+      card: t.prismaField({
+        ...rewardCardField,
+        resolve: (query, payload, _args, ctx) => reread(query, payload.cardId, (args) => ctx.deps.db.card.findUnique(args)),
+      }),
       userErrors: t.field({ type: [UserError], description: 'Why the input was refused; empty on success.', resolve: (p) => p.userErrors }),
     }),
   });
 
-const DeleteRewardPayload = builder.objectRef<Payload<{ rewardId: number }>>('DeleteRewardPayload').implement({
+const DeleteRewardPayload = builder.objectRef<Payload<{ rewardId: number; cardId: number }>>('DeleteRewardPayload').implement({
   description: 'Result of `deleteReward`.',
   fields: (t) => ({
     deletedRewardId: t.id({
       nullable: true,
       description: 'Global id of the deleted reward; null when the input was refused.',
       resolve: (p) => (p.rewardId === undefined ? null : globalIdOf('Reward', p.rewardId)),
+    }),
+    card: t.prismaField({
+      ...rewardCardField,
+      resolve: (query, payload, _args, ctx) => reread(query, payload.cardId, (args) => ctx.deps.db.card.findUnique(args)),
     }),
     userErrors: t.field({ type: [UserError], description: 'Why the input was refused; empty on success.', resolve: (p) => p.userErrors }),
   }),
@@ -97,6 +112,7 @@ function rewardIdFrom(globalId: string | number): number {
 
 builder.mutationField('createReward', (t) =>
   t.field({
+    nullable: true,
     type: rewardPayload('CreateRewardPayload', 'Result of `createReward`.'),
     description: 'Adds a reward to a card (REST `POST /rewards`).',
     args: { input: t.arg({ type: CreateRewardInput, required: true, description: 'The new reward.' }) },
@@ -107,7 +123,7 @@ builder.mutationField('createReward', (t) =>
           const cardId = databaseIdOf('Card', String(cardGlobalId));
           if (cardId === undefined) throw unknownId('Card', 'cardId');
           const reward = await createReward(ctx.deps, ctx.actor, cardId, domainInput<RewardInput>(attributes), idempotencyKey);
-          return { rewardId: reward.id };
+          return { rewardId: reward.id, cardId: reward.cardId };
         },
         { Card: 'cardId' },
       ),
@@ -116,6 +132,7 @@ builder.mutationField('createReward', (t) =>
 
 builder.mutationField('updateReward', (t) =>
   t.field({
+    nullable: true,
     type: rewardPayload('UpdateRewardPayload', 'Result of `updateReward`.'),
     description: 'Changes a reward (REST `PATCH /rewards/:id`).',
     args: { input: t.arg({ type: UpdateRewardInput, required: true, description: 'The reward and what to change.' }) },
@@ -124,7 +141,7 @@ builder.mutationField('updateReward', (t) =>
         async () => {
           const { id, ...attributes } = input;
           const reward = await updateReward(ctx.deps, ctx.actor, rewardIdFrom(id), domainInput<RewardInput>(attributes));
-          return { rewardId: reward.id };
+          return { rewardId: reward.id, cardId: reward.cardId };
         },
         { Reward: 'id' },
       ),
@@ -133,15 +150,15 @@ builder.mutationField('updateReward', (t) =>
 
 builder.mutationField('deleteReward', (t) =>
   t.field({
+    nullable: true,
     type: DeleteRewardPayload,
     description: 'Deletes a reward nobody has redeemed (REST `DELETE /rewards/:id`); deactivate a redeemed one instead.',
     args: { input: t.arg({ type: DeleteRewardInput, required: true, description: 'The reward to delete.' }) },
     resolve: (_root, { input }, ctx) =>
       userErrorsFrom(
         async () => {
-          const rewardId = rewardIdFrom(input.id);
-          await deleteReward(ctx.deps, ctx.actor, rewardId);
-          return { rewardId };
+          const deleted = await deleteReward(ctx.deps, ctx.actor, rewardIdFrom(input.id));
+          return { rewardId: deleted.id, cardId: deleted.cardId };
         },
         { Reward: 'id' },
       ),

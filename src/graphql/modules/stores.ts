@@ -9,7 +9,8 @@ import { type Payload, reread, userErrorsFrom } from '../payloads.ts';
 import { domainInput } from '../inputs.ts';
 import { databaseIdOf } from '../global-ids.ts';
 import { CardConnection } from './cards.ts';
-import { CustomerCardConnection } from './customer-cards.ts';
+import { CustomerCardConnection, customerCardListArgs, customerCardListQuery } from './customer-cards.ts';
+import { CustomerOrderInput, customerOrderBy } from '../list-order.ts';
 import { CustomerConnection } from './customers.ts';
 import { RewardConnection } from './rewards.ts';
 
@@ -108,7 +109,7 @@ export const StoreNode = builder.prismaNode('Store', {
       query: ({ scope }) => ({ where: cardScopeWhere(scope), orderBy: { id: 'asc' } }),
     }, CardConnection),
     customers: t.relatedConnection('customers', {
-      description: 'The customers of the store, oldest first, optionally filtered.',
+      description: 'The customers of the store, oldest first unless `orderBy` says otherwise, optionally filtered.',
       cursor: 'id',
       totalCount: true,
       args: {
@@ -117,10 +118,11 @@ export const StoreNode = builder.prismaNode('Store', {
             'Part of a name, email or phone (case-insensitive), or exactly a customer card code (`uuid`) or an external id.',
         }),
         externalReference: t.arg({ type: ExternalReferenceFilter, description: "Only customers linked to this record of another system." }),
+        orderBy: t.arg({ type: CustomerOrderInput, description: 'Sort order; creation order (oldest first) when omitted.' }),
       },
-      query: ({ search, externalReference }) => ({
+      query: ({ search, externalReference, orderBy }) => ({
         where: customerSearchWhere({ search, source: externalReference?.source, externalId: externalReference?.externalId }),
-        orderBy: { id: 'asc' },
+        orderBy: customerOrderBy(orderBy),
       }),
     }, CustomerConnection),
     rewards: t.relatedConnection('rewards', {
@@ -136,10 +138,11 @@ export const StoreNode = builder.prismaNode('Store', {
       }),
     }, RewardConnection),
     customerCards: t.relatedConnection('customerCards', {
-      description: 'Every customer card of the store, oldest first.',
+      description: 'Every customer card of the store, oldest first unless `orderBy` says otherwise.',
       cursor: 'id',
       totalCount: true,
-      query: () => ({ orderBy: { id: 'asc' } }),
+      args: customerCardListArgs(t.arg),
+      query: customerCardListQuery,
     }, CustomerCardConnection),
   }),
 });
@@ -178,6 +181,7 @@ const UpdateStorePayload = builder.objectRef<Payload<{ storeId: number }>>('Upda
 
 builder.mutationField('updateStore', (t) =>
   t.field({
+    nullable: true,
     type: UpdateStorePayload,
     description: 'Renames the store (REST `PATCH /accounts/:id`).',
     args: { input: t.arg({ type: UpdateStoreInput, required: true, description: 'What to change.' }) },
