@@ -59,9 +59,9 @@ export class Wallet {
       }),
     });
     this.worker.start();
-    // Stamp changes are announced after commit, when their outbox rows are visible.
-    const unsubscribe = runtime.deps.events.subscribe((event) => {
-      if (event.passUpdateQueued !== false) this.worker.wake();
+    // Events are announced after commit, when their outbox rows are visible.
+    const unsubscribe = runtime.deps.logged.subscribe((logged) => {
+      if (logged.jobsQueued) this.worker.wake();
     });
     runtime.onClose(() => {
       unsubscribe();
