@@ -6,12 +6,15 @@ import { EventBus } from './domain/events.ts';
 import type { EventsLogged } from './domain/ledger/event-log.ts';
 import { Reactions } from './domain/ledger/reactions.ts';
 import { passUpdateReaction } from './domain/wallet/pass-updates.ts';
+import { JobTopics } from './jobs/topics.ts';
 
 /** Everything a running gateway holds: its settings, its database and the services' dependencies. */
 export interface Runtime {
   config: Config;
   database: Database;
   deps: Deps;
+  /** The background job topics features register; `server.ts` starts the worker that handles them. */
+  topics: JobTopics;
   /** Cleanups run in reverse order on shutdown (subscribers, workers, then the database). */
   onClose(cleanup: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -31,6 +34,7 @@ export async function startRuntime(config: Config, options: OpenOptions & { migr
     config,
     database,
     deps: { db: database.db, events, logged: new EventBus<EventsLogged>(), reactions, publicUrl: config.publicUrl },
+    topics: new JobTopics(),
     onClose: (cleanup) => cleanups.push(cleanup),
     close: () =>
       (closed ??= (async () => {
