@@ -3,7 +3,7 @@ import { type Deps, WriteSource } from '../../src/domain/context.ts';
 import { addStamps, redeemReward } from '../../src/domain/customer-cards/customer-card.service.ts';
 import { createCustomer, enrolCustomer, updateCustomer } from '../../src/domain/customers/customer.service.ts';
 import { DomainError, ErrorCode } from '../../src/domain/errors.ts';
-import { appendEvents } from '../../src/domain/ledger/event-log.ts';
+import { appendEvents, type LoggedEvent } from '../../src/domain/ledger/event-log.ts';
 import { EventType } from '../../src/domain/ledger/event-types.ts';
 import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
 import { newStore, useRuntime } from '../helpers/runtime.ts';
@@ -149,6 +149,35 @@ describe('the event log', () => {
     expect(events).toHaveLength(before + 1);
     expectGapFree(events.map((e) => e.sequence));
     expect(events.some((e) => JSON.stringify(e.data).includes('never committed'))).toBe(false);
+  });
+
+  it("writes the outbox rows of registered reactions in the event's transaction, and none when it rolls back", async () => {
+    const { actor } = await newStore(t.runtime);
+    const { card } = await seedCard(deps(), actor);
+    const { customerCard } = await seedCustomerCard(deps(), actor, card.id);
+    const topic = `test.reaction.${actor.storeId}`;
+    const seen: LoggedEvent[] = [];
+    const unregister = deps().reactions.register((_tx, event, facts) => {
+      if (event.storeId !== actor.storeId) return [];
+      seen.push(event);
+      return [{ topic, payload: { eventId: event.id, type: event.type, notify: facts.notify } }];
+    });
+    try {
+      await addStamps(deps(), actor, { customerCardId: customerCard.id, stamps: 1, skipNotifications: true });
+      await expect(
+        deps().db.$transaction(async (tx) => {
+          await appendEvents(tx, deps(), actor.storeId, [{ type: EventType.CUSTOMER_UPDATED, data: {} }]);
+          throw new Error('rolled back on purpose');
+        }),
+      ).rejects.toThrow('rolled back on purpose');
+    } finally {
+      unregister();
+    }
+    const [stamped] = (await eventsOf(actor.storeId)).filter((e) => e.type === EventType.STAMP_EARNED).slice(-1);
+    const rows = await deps().db.outboxMessage.findMany({ where: { topic } });
+    expect(rows.map((row) => row.payload)).toEqual([{ eventId: stamped!.id, type: 'stamp.earned', notify: false }]);
+    // The reaction ran for the rolled-back event too, but its row went with the transaction.
+    expect(seen.map((e) => e.type)).toEqual(['stamp.earned', 'customer.updated']);
   });
 
   it('enrolling an existing customer logs customer_card.created, then its welcome stamps', async () => {
