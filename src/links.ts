@@ -43,3 +43,17 @@ export function posterUrls(base: Base, slug: string): { signup: string; qrCode: 
   const url = `${base.publicUrl}${PUBLIC_PATHS.poster}/${encodeURIComponent(slug)}`;
   return { signup: url, qrCode: `${url}/qr`, display: `${url}/display` };
 }
+
+/**
+ * The images a Google Wallet object shows. The stamp count in the hero's query makes Google fetch it
+ * again when the stamps change.
+ */
+export function googlePassImageUrls(base: Base, uuid: string, stampsCount: number): { logo: string; hero: string } {
+  const url = `${base.publicUrl}${PUBLIC_PATHS.googleWallet}/${uuid}`;
+  return { logo: `${url}/logo.png`, hero: `${url}/hero.png?stamps=${stampsCount}` };
+}
+
+/** The API documents a client is pointed to (REST status). */
+export function apiUrls(base: Base): { openapi: string; graphql: string } {
+  return { openapi: `${base.publicUrl}/api/v1/openapi.json`, graphql: `${base.publicUrl}/graphql` };
+}

@@ -5,9 +5,9 @@ import { createApp } from './app.ts';
 import { attachGraphQLWebSocket } from './graphql/websocket.ts';
 import { createGraphQLServer } from './graphql/yoga.ts';
 import { startJobWorker } from './jobs/worker.ts';
-import { createLivePubSub } from './pubsub.ts';
+import { createLivePubSub } from './live/pubsub.ts';
 import type { Runtime } from './runtime.ts';
-import { createStampFeed, type StampFeedStats } from './stamp-feed.ts';
+import { createStampFeed, type StampFeedStats } from './live/stamp-feed.ts';
 import { Wallet } from './wallet/wallet.ts';
 
 export interface LiveStats extends StampFeedStats {

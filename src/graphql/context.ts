@@ -1,6 +1,6 @@
 import type { Actor, Deps } from '../domain/context.ts';
 import type { Runtime } from '../runtime.ts';
-import type { StampFeed } from '../stamp-feed.ts';
+import type { StampFeed } from '../live/stamp-feed.ts';
 import type { Loaders } from './loaders.ts';
 import type { CardHolder } from './viewer.ts';
 

@@ -4,7 +4,7 @@ import { maskError as defaultMaskError } from 'graphql-yoga';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { DomainError, ErrorCode } from '../domain/errors.ts';
 import { logUnavailable } from '../http/unavailable.ts';
-import { FeedClosedError } from '../stamp-feed.ts';
+import { FeedClosedError } from '../live/stamp-feed.ts';
 import { builder } from './builder.ts';
 
 /** One reason a mutation changed nothing, as carried in its payload's `userErrors`. */

@@ -7,7 +7,7 @@ import {
   passTokenMatches,
 } from '../domain/wallet/pass-card.service.ts';
 import { lastModified, notModifiedSince } from '../domain/wallet/pass-version.rules.ts';
-import { cardPageUrl } from '../pages/urls.ts';
+import { appleWebServiceUrl, cardPageUrl } from '../links.ts';
 import {
   isDeviceLibraryIdentifier,
   isPushToken,
@@ -138,7 +138,7 @@ async function servePass(c: Context, wallet: Wallet, builder: ApplePassBuilder, 
   const version = passCardVersion(card);
   const headers = { 'last-modified': lastModified(version).toUTCString(), 'cache-control': 'no-cache' };
   if (notModifiedSince(version, c.req.header('if-modified-since'))) return c.body(null, 304, headers);
-  const pkpass = await builder.build(toPassProps({ ...passSourceOf(card), pageUrl: cardPageUrl(wallet.runtime.config, card.uuid) }, builder.identity(wallet.webServiceUrl)));
+  const pkpass = await builder.build(toPassProps({ ...passSourceOf(card), pageUrl: cardPageUrl(wallet.runtime.config, card.uuid) }, builder.identity(appleWebServiceUrl(wallet.runtime.config))));
   return c.body(new Uint8Array(pkpass), 200, {
     ...headers,
     'content-type': PKPASS_MIME_TYPE,

@@ -57,11 +57,6 @@ export class Wallet {
     runtime.onClose(() => this.close());
   }
 
-  /** `$PUBLIC_URL/wallet/apple`, the pass's webServiceURL. */
-  get webServiceUrl(): string {
-    return `${this.runtime.config.publicUrl}/wallet/apple`;
-  }
-
   async apple(): Promise<Feature<ApplePassBuilder>> {
     await this.ready;
     return this.#apple;

@@ -8,8 +8,7 @@ import {
   statusOf,
 } from '../../domain/customer-cards/progress.rules.ts';
 import { ownedBy } from '../../domain/visibility.ts';
-import { cardPageUrl } from '../../pages/urls.ts';
-import { walletUrls } from '../../wallet/urls.ts';
+import { cardPageUrl, walletUrls } from '../../links.ts';
 import { builder } from '../builder.ts';
 import { connectionOf } from '../connections.ts';
 import { UserError, unknownId } from '../errors.ts';

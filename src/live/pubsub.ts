@@ -1,7 +1,7 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from 'graphql-yoga';
-import type { StampsChangedEvent } from './domain/events.ts';
-import type { Runtime } from './runtime.ts';
+import type { StampsChangedEvent } from '../domain/events.ts';
+import type { Runtime } from '../runtime.ts';
 
 /**
  * Topics of the live API. Every stamp change goes out once, on its store's topic; subscribers
