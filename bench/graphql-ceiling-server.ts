@@ -12,9 +12,9 @@ import { loadCursorSeal } from '../src/graphql/cursors.ts';
 import { createLoaders } from '../src/graphql/loaders.ts';
 import { schema } from '../src/graphql/schema.ts';
 import { authenticateViewer } from '../src/graphql/viewer.ts';
-import { createLivePubSub } from '../src/pubsub.ts';
+import { createLivePubSub } from '../src/live/pubsub.ts';
 import { startRuntime } from '../src/runtime.ts';
-import { createStampFeed } from '../src/stamp-feed.ts';
+import { createStampFeed } from '../src/live/stamp-feed.ts';
 import { serveTarget } from './target-ipc.ts';
 
 const runtime = await startRuntime(

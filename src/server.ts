@@ -6,9 +6,10 @@ import { attachGraphQLWebSocket } from './graphql/websocket.ts';
 import { loadCursorSeal } from './graphql/cursors.ts';
 import { createGraphQLServer } from './graphql/yoga.ts';
 import { LiveConnections } from './http/live-connections.ts';
-import { createLivePubSub } from './pubsub.ts';
+import { startJobWorker } from './jobs/worker.ts';
+import { createLivePubSub } from './live/pubsub.ts';
 import type { Runtime } from './runtime.ts';
-import { createStampFeed, type StampFeedStats } from './stamp-feed.ts';
+import { createStampFeed, type StampFeedStats } from './live/stamp-feed.ts';
 import { Wallet } from './wallet/wallet.ts';
 
 export interface LiveStats extends StampFeedStats {
@@ -57,6 +58,8 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const app = createApp(runtime, graphql);
   // Wallet credentials load (or the development signer is created) before the first request.
   await Wallet.of(runtime).ready;
+  // One worker per process, for every topic the features above registered.
+  startJobWorker(runtime);
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve(
       { fetch: app.fetch, port: runtime.config.port, hostname: runtime.config.host, serverOptions: slowClientLimits(runtime.config.requestTimeoutMs) },

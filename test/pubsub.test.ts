@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { addStamps } from '../src/domain/customer-cards/customer-card.service.ts';
 import { EventBus, type StampsChangedEvent } from '../src/domain/events.ts';
-import { createLivePubSub } from '../src/pubsub.ts';
+import { createLivePubSub } from '../src/live/pubsub.ts';
 import { startRuntime } from '../src/runtime.ts';
 import { seedCard, seedCustomerCard } from './helpers/factories.ts';
 import { newStore, useRuntime } from './helpers/runtime.ts';

@@ -1,8 +1,8 @@
 import { createPubSub } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import type { StampsChangedEvent } from '../src/domain/events.ts';
-import type { LivePubSub, Topics } from '../src/pubsub.ts';
-import { createStampFeed, FeedClosedError } from '../src/stamp-feed.ts';
+import type { LivePubSub, Topics } from '../src/live/pubsub.ts';
+import { createStampFeed, FeedClosedError } from '../src/live/stamp-feed.ts';
 
 /** The in-memory pub/sub the gateway uses without REDIS_URL, without a runtime around it. */
 function memoryPubSub(): LivePubSub {

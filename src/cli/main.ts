@@ -6,7 +6,7 @@ import { DomainError, ErrorCode } from '../domain/errors.ts';
 import { EventBus, type TokenRevokedEvent } from '../domain/events.ts';
 import { createApiToken, createStore } from '../domain/stores/store.service.ts';
 import { revokeApiToken } from '../domain/stores/token-revocation.ts';
-import { publishRevocation } from '../revocation-channel.ts';
+import { publishRevocation } from '../live/revocation-channel.ts';
 
 const USAGE = `usage:
   stampline store create --name <name>     create a store; prints {"account_id", "api_token"}

@@ -1,7 +1,7 @@
 import type { Actor, Deps } from '../domain/context.ts';
 import type { Credential } from '../http/auth.ts';
 import type { Runtime } from '../runtime.ts';
-import type { StampFeed } from '../stamp-feed.ts';
+import type { StampFeed } from '../live/stamp-feed.ts';
 import type { CursorSeal } from './cursors.ts';
 import type { Loaders } from './loaders.ts';
 import type { CardHolder } from './viewer.ts';

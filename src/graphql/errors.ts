@@ -3,7 +3,7 @@ import { type ExecutionResult, GraphQLError } from 'graphql';
 import { createLogger, maskError as defaultMaskError, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { DomainError, ErrorCode } from '../domain/errors.ts';
 import { unavailableAnswer } from '../http/unavailable.ts';
-import { FeedClosedError } from '../stamp-feed.ts';
+import { FeedClosedError } from '../live/stamp-feed.ts';
 import { builder } from './builder.ts';
 
 /** One reason a mutation changed nothing, as carried in its payload's `userErrors`. */

@@ -2,7 +2,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Runtime } from '../runtime.ts';
-import type { StampFeed } from '../stamp-feed.ts';
+import type { StampFeed } from '../live/stamp-feed.ts';
 import { useCardHolderScope } from './card-holder-scope.ts';
 import type { GraphQLContext } from './context.ts';
 import { COST_WEIGHTS, useQueryCost } from './cost.ts';

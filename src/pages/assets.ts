@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Hono } from 'hono';
-import { PAGE_PATHS } from './urls.ts';
+import { PUBLIC_PATHS } from '../links.ts';
 
 /**
  * The pages' static files (browser modules, the stylesheet, the icon sprite), read once at start from
@@ -38,11 +38,11 @@ const assets: ReadonlyMap<string, Asset> = new Map(
 export function assetUrl(name: string): string {
   const asset = assets.get(name);
   if (!asset) throw new Error(`no page asset ${name}`);
-  return `${PAGE_PATHS.assets}/${name}?v=${asset.version}`;
+  return `${PUBLIC_PATHS.assets}/${name}?v=${asset.version}`;
 }
 
 export function mountAssets(app: Hono): void {
-  app.get(`${PAGE_PATHS.assets}/:name`, (c) => {
+  app.get(`${PUBLIC_PATHS.assets}/:name`, (c) => {
     const asset = assets.get(c.req.param('name'));
     if (!asset) return c.text('Not found', 404);
     const etag = `"${asset.version}"`;

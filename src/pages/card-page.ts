@@ -13,7 +13,7 @@ import { assetUrl } from './assets.ts';
 import { readableOn } from './contrast.ts';
 import { html } from './html.ts';
 import { renderPage } from './layout.ts';
-import { PAGE_PATHS } from './urls.ts';
+import { PUBLIC_PATHS } from '../links.ts';
 
 /** Stamp icons the sprite draws; any other `stamp_icon` is drawn as a star (docs/domain.md). */
 const ICONS = new Set(['coffee', 'heart', 'star', 'gift']);
@@ -97,7 +97,7 @@ ${card.rewards.map((reward) => html`      <li class="reward${ready.has(reward.id
 </main>`;
   return renderPage({
     title: `${card.name}: ${storeName}`,
-    stylesheets: [`${PAGE_PATHS.card}/${data.uuid}/theme.css?v=${card.updatedAt.getTime()}`],
+    stylesheets: [`${PUBLIC_PATHS.cardPage}/${data.uuid}/theme.css?v=${card.updatedAt.getTime()}`],
     script: 'card.js',
     bodyClass: 'themed',
     body,

@@ -5,7 +5,7 @@ import { Wallet } from '../wallet/wallet.ts';
 import { mountAssets } from './assets.ts';
 import { cardThemeCss, renderCardNotFound, renderCardPage } from './card-page.ts';
 import { renderTillPage } from './till-page.ts';
-import { PAGE_PATHS } from './urls.ts';
+import { PUBLIC_PATHS } from '../links.ts';
 
 /**
  * The pages allow only their own origin: scripts and styles come from /assets, data from /graphql.
@@ -27,11 +27,11 @@ function pageResponse(c: Context, body: string, status: 200 | 404 = 200): Respon
 /** The customer page at /cards/<uuid>, the till at /till, and their static files at /assets. */
 export function mountPages(app: Hono, runtime: Runtime): void {
   mountAssets(app);
-  app.get(PAGE_PATHS.till, (c) => pageResponse(c, renderTillPage()));
+  app.get(PUBLIC_PATHS.till, (c) => pageResponse(c, renderTillPage()));
   // Where the till's forms post when submitted before till.js has loaded: the body is never read, and
   // the browser is sent back to the page (303: with a GET), with nothing in its URL.
-  app.post(PAGE_PATHS.till, (c) => c.body(null, 303, { location: PAGE_PATHS.till, 'cache-control': 'no-store' }));
-  app.get(`${PAGE_PATHS.card}/:uuid`, async (c) => {
+  app.post(PUBLIC_PATHS.till, (c) => c.body(null, 303, { location: PUBLIC_PATHS.till, 'cache-control': 'no-store' }));
+  app.get(`${PUBLIC_PATHS.cardPage}/:uuid`, async (c) => {
     const data = await getCardPageData(runtime.deps.db, c.req.param('uuid'));
     if (!data) return pageResponse(c, renderCardNotFound(), 404);
     const wallet = Wallet.of(runtime);
@@ -39,12 +39,12 @@ export function mountPages(app: Hono, runtime: Runtime): void {
     return pageResponse(
       c,
       renderCardPage(data, {
-        apple: apple.on ? `/wallet/apple/${data.uuid}.pkpass` : undefined,
-        google: google.on ? `/wallet/google/${data.uuid}` : undefined,
+        apple: apple.on ? `${PUBLIC_PATHS.appleWallet}/${data.uuid}.pkpass` : undefined,
+        google: google.on ? `${PUBLIC_PATHS.googleWallet}/${data.uuid}` : undefined,
       }),
     );
   });
-  app.get(`${PAGE_PATHS.card}/:uuid/theme.css`, async (c) => {
+  app.get(`${PUBLIC_PATHS.cardPage}/:uuid/theme.css`, async (c) => {
     const data = await getCardPageData(runtime.deps.db, c.req.param('uuid'));
     if (!data) return c.text('Not found', 404);
     return c.body(cardThemeCss(data.card), 200, {

@@ -7,7 +7,7 @@ import {
   passTokenMatches,
 } from '../domain/wallet/pass-card.service.ts';
 import { lastModified, notModifiedSince } from '../domain/wallet/pass-version.rules.ts';
-import { cardPageUrl } from '../pages/urls.ts';
+import { appleWebServiceUrl, cardPageUrl } from '../links.ts';
 import {
   isDeviceLibraryIdentifier,
   isPushToken,
@@ -144,7 +144,7 @@ async function servePass(c: Context, wallet: Wallet, builder: ApplePassBuilder, 
   if (notModifiedSince(version, c.req.header('if-modified-since'))) return c.body(null, 304, headers);
   const refused = tooMany(c, wallet.limits.perPass.hit(`pass:${card.id}`), 'Too many downloads of this pass');
   if (refused) return refused;
-  const content = toPassProps({ ...passSourceOf(card), pageUrl: cardPageUrl(wallet.runtime.config, card.uuid) }, builder.identity(wallet.webServiceUrl));
+  const content = toPassProps({ ...passSourceOf(card), pageUrl: cardPageUrl(wallet.runtime.config, card.uuid) }, builder.identity(appleWebServiceUrl(wallet.runtime.config)));
   const pkpass = await wallet.passes.get(card.id, PassCache.versionOf({ signer: builder.signer.passTypeIdentifier, content }), () => builder.build(content));
   return c.body(new Uint8Array(pkpass), 200, {
     ...headers,

@@ -1,4 +1,5 @@
 import { displayStoreName } from '../domain/stores/store.service.ts';
+import { googlePassImageUrls } from '../links.ts';
 import { type PassSource, rewardOutlook, stampProgress } from './pass-model.ts';
 
 /**
@@ -57,9 +58,7 @@ export function googleObjectId(ids: Pick<GoogleIds, 'issuerId'>, uuid: string): 
 }
 
 export function googleImageUrls(publicUrl: string, source: Pick<PassSource, 'customerCard'>): { logo: string; hero: string } {
-  const base = `${publicUrl}/wallet/google/${source.customerCard.uuid}`;
-  // The count in the query makes Google fetch the hero image again when the stamps change.
-  return { logo: `${base}/logo.png`, hero: `${base}/hero.png?stamps=${source.customerCard.stampsCount}` };
+  return googlePassImageUrls({ publicUrl }, source.customerCard.uuid, source.customerCard.stampsCount);
 }
 
 export function toLoyaltyClass(source: GoogleSource, ids: GoogleIds): LoyaltyClass {

@@ -9,7 +9,7 @@ import {
   listPosters,
   updatePoster,
 } from '../../src/domain/posters/poster.service.ts';
-import { posterUrls } from '../../src/domain/posters/poster.urls.ts';
+import { posterUrls } from '../../src/links.ts';
 import { expectDomainError } from '../helpers/domain-errors.ts';
 import { seedCard } from '../helpers/factories.ts';
 import { newStore, useRuntime } from '../helpers/runtime.ts';

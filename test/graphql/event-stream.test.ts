@@ -4,7 +4,7 @@ import type { ExecutionResult } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { maskError } from '../../src/graphql/errors.ts';
 import { streamEvents } from '../../src/graphql/event-stream.ts';
-import { FeedClosedError } from '../../src/stamp-feed.ts';
+import { FeedClosedError } from '../../src/live/stamp-feed.ts';
 import { eventually } from '../helpers/live.ts';
 
 let server: Server | undefined;

@@ -3,7 +3,7 @@ import { addStamps, redeemReward } from '../../src/domain/customer-cards/custome
 import { createCustomer } from '../../src/domain/customers/customer.service.ts';
 import { searchTextOf } from '../../src/domain/customers/customer.rules.ts';
 import { globalIdOf } from '../../src/graphql/global-ids.ts';
-import { walletUrls } from '../../src/wallet/urls.ts';
+import { walletUrls } from '../../src/links.ts';
 import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
 import { graphqlClient } from '../helpers/graphql.ts';
 import { newStore } from '../helpers/runtime.ts';

@@ -12,7 +12,7 @@ export type TokenToRevoke = { token: string } | { id: number; storeId: number };
  * that miss the notice find out within `TOKEN_CACHE_SECONDS` anyway (see http/live-connections.ts).
  * Resolves to 'revoked', 'already revoked', or 'unknown' when no token matches.
  */
-export async function revokeApiToken(deps: Deps, which: TokenToRevoke): Promise<'revoked' | 'already revoked' | 'unknown'> {
+export async function revokeApiToken(deps: Pick<Deps, 'db' | 'events'>, which: TokenToRevoke): Promise<'revoked' | 'already revoked' | 'unknown'> {
   const where = 'token' in which ? { tokenHash: hashToken(which.token) } : { id: which.id, storeId: which.storeId };
   const found = await deps.db.apiToken.findFirst({ where, select: { id: true, tokenHash: true } });
   if (!found) return 'unknown';

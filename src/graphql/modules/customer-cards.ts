@@ -8,11 +8,10 @@ import {
   statusOf,
 } from '../../domain/customer-cards/progress.rules.ts';
 import { ownedBy } from '../../domain/visibility.ts';
-import { cardPageUrl } from '../../pages/urls.ts';
-import { walletUrls } from '../../wallet/urls.ts';
-import { Wallet } from '../../wallet/wallet.ts';
 import type { ArgBuilder } from '@pothos/core';
 import { customerCardStatusWhere } from '../../domain/customer-cards/status-filter.ts';
+import { cardPageUrl, walletUrls } from '../../links.ts';
+import { Wallet } from '../../wallet/wallet.ts';
 import { builder, type Types } from '../builder.ts';
 import { CustomerCardOrderInput, customerCardOrderBy } from '../list-order.ts';
 import { connectionOf } from '../connections.ts';

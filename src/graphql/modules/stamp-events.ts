@@ -4,7 +4,7 @@ import { getCustomerCard } from '../../domain/customer-cards/customer-card.servi
 import { DomainError } from '../../domain/errors.ts';
 import type { StampsChangedEvent } from '../../domain/events.ts';
 import { ownedBy } from '../../domain/visibility.ts';
-import type { StampFilter } from '../../stamp-feed.ts';
+import type { StampFilter } from '../../live/stamp-feed.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 import { unknownId } from '../errors.ts';

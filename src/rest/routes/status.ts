@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { defineRoute } from '../route.ts';
+import { apiUrls } from '../../links.ts';
 
 export const API_VERSION = 'v1';
 
@@ -37,21 +38,21 @@ export const statusRoutes = [
     success: { status: 200, description: 'The API is serving', schema: StatusSchema },
     errors: [],
     handle: async ({ runtime }): Promise<z.infer<typeof StatusSchema>> => {
-      const { publicUrl, rateLimit } = runtime.config;
-      const openapiUrl = `${publicUrl}/api/v1/openapi.json`;
+      const { rateLimit } = runtime.config;
+      const api = apiUrls(runtime.config);
       return {
         status: 'ok',
         api_version: API_VERSION,
         authentication: 'Send "Authorization: Bearer <api token>"; create tokens with `npx stampline token create --account <id>`.',
-        documentation_url: openapiUrl,
-        openapi_url: openapiUrl,
-        developer_portal_url: `${publicUrl}/graphql`,
+        documentation_url: api.openapi,
+        openapi_url: api.openapi,
+        developer_portal_url: api.graphql,
         rate_limit: { limit: rateLimit.limit, scope: 'token', window_seconds: rateLimit.windowSeconds },
         versioning: {
           current: API_VERSION,
           supported: [API_VERSION],
           deprecated: [],
-          policy_url: openapiUrl,
+          policy_url: api.openapi,
           signalling: 'A deprecated version would answer with Deprecation and Sunset headers; v1 is current.',
         },
       };

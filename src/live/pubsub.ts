@@ -1,8 +1,8 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from 'graphql-yoga';
-import type { StampsChangedEvent, TokenRevokedEvent } from './domain/events.ts';
+import type { StampsChangedEvent, TokenRevokedEvent } from '../domain/events.ts';
+import type { Runtime } from '../runtime.ts';
 import { REVOCATIONS } from './revocation-channel.ts';
-import type { Runtime } from './runtime.ts';
 
 /**
  * Topics of the live API. Every stamp change goes out once, on its store's topic; subscribers

@@ -1,4 +1,4 @@
-import type { StampsChangedEvent } from './domain/events.ts';
+import type { StampsChangedEvent } from '../domain/events.ts';
 import type { LivePubSub } from './pubsub.ts';
 
 /** Which of a store's stamp events a subscriber wants; every field given must match. */

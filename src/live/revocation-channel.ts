@@ -1,5 +1,5 @@
-import type { Config } from './config.ts';
-import type { TokenRevokedEvent } from './domain/events.ts';
+import type { Config } from '../config.ts';
+import type { TokenRevokedEvent } from '../domain/events.ts';
 
 /** The Redis topic of revocation notices (after REDIS_PREFIX), named as yoga's pub/sub names a topic without id. */
 export const REVOCATIONS = 'revocations' as const;
