@@ -1,3 +1,4 @@
+import type { WebhookSettings } from './domain/webhooks/settings.ts';
 import { loadWalletConfig, type WalletConfig } from './wallet/config.ts';
 
 /** The gateway's settings, read once from the environment (see docs/configuration.md). */
@@ -28,6 +29,8 @@ export interface Config {
   tokenCacheSeconds: number;
   /** Apple and Google Wallet credentials and the push outbox (see docs/wallet.md). */
   wallet: WalletConfig;
+  /** Webhook delivery rules (see docs/webhooks.md). */
+  webhooks: WebhookSettings;
 }
 
 export const DEFAULT_DATABASE_URL = 'file:./data/stampline.db';
@@ -54,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: origins(env.CORS_ORIGINS),
     tokenCacheSeconds: nonNegativeInteger(env, 'TOKEN_CACHE_SECONDS', 5),
     wallet: loadWalletConfig(env),
+    webhooks: { allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS === 'true' },
   };
 }
 

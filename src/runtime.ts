@@ -24,7 +24,7 @@ export async function startRuntime(config: Config, options: OpenOptions & { migr
   return {
     config,
     database,
-    deps: { db: database.db, events },
+    deps: { db: database.db, events, webhooks: config.webhooks },
     onClose: (cleanup) => cleanups.push(cleanup),
     close: () =>
       (closed ??= (async () => {

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.ts';
 import type { EventBus } from './events.ts';
+import type { WebhookSettings } from './webhooks/settings.ts';
 
 /** Which API a write came through; recorded on every ledger entry. */
 export const WriteSource = { REST: 'REST', GRAPHQL: 'GRAPHQL', SYSTEM: 'SYSTEM' } as const;
@@ -15,4 +16,5 @@ export interface Actor {
 export interface Deps {
   db: Db;
   events: EventBus;
+  webhooks: WebhookSettings;
 }
