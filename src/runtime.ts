@@ -3,12 +3,19 @@ import { type Database, openDatabase, type OpenOptions } from './db/client.ts';
 import { applyMigrations } from './db/migrations.ts';
 import type { Deps } from './domain/context.ts';
 import { EventBus } from './domain/events.ts';
+import type { EventsLogged } from './domain/ledger/event-log.ts';
+import { Reactions } from './domain/ledger/reactions.ts';
+import { passUpdateReaction } from './domain/wallet/pass-updates.ts';
+import { JobTopics } from './jobs/topics.ts';
+import { registerWebhooks } from './webhooks/jobs.ts';
 
 /** Everything a running gateway holds: its settings, its database and the services' dependencies. */
 export interface Runtime {
   config: Config;
   database: Database;
   deps: Deps;
+  /** The background job topics features register; `server.ts` starts the worker that handles them. */
+  topics: JobTopics;
   /** Cleanups run in reverse order on shutdown (subscribers, workers, then the database). */
   onClose(cleanup: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -19,12 +26,20 @@ export async function startRuntime(config: Config, options: OpenOptions & { migr
   if (options.migrate !== false) await applyMigrations(config.databaseUrl);
   const database = await openDatabase(config.databaseUrl, { timeoutMs: config.databaseTimeoutMs, ...options });
   const events = new EventBus();
+  const reactions = new Reactions();
+  // Wallet passes follow every balance change, whether or not this process serves wallet routes.
+  reactions.register(passUpdateReaction);
+  const deps: Deps = { db: database.db, events, logged: new EventBus<EventsLogged>(), reactions, publicUrl: config.publicUrl, webhooks: config.webhooks };
+  const topics = new JobTopics();
+  // Every event queues its webhook deliveries; the server's job worker sends them.
+  registerWebhooks(deps, topics);
   const cleanups: Array<() => Promise<void> | void> = [];
   let closed: Promise<void> | undefined;
   return {
     config,
     database,
-    deps: { db: database.db, events, webhooks: config.webhooks },
+    deps,
+    topics,
     onClose: (cleanup) => cleanups.push(cleanup),
     close: () =>
       (closed ??= (async () => {

@@ -4,6 +4,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { attachGraphQLWebSocket } from './graphql/websocket.ts';
 import { createGraphQLServer } from './graphql/yoga.ts';
+import { startJobWorker } from './jobs/worker.ts';
 import { createLivePubSub } from './pubsub.ts';
 import type { Runtime } from './runtime.ts';
 import { createStampFeed, type StampFeedStats } from './stamp-feed.ts';
@@ -53,6 +54,8 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const app = createApp(runtime, graphql);
   // Wallet credentials load (or the development signer is created) before the first request.
   await Wallet.of(runtime).ready;
+  // One worker per process, for every topic the features above registered.
+  startJobWorker(runtime);
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve(
       { fetch: app.fetch, port: runtime.config.port, hostname: runtime.config.host, serverOptions: slowClientLimits(runtime.config.requestTimeoutMs) },

@@ -1,5 +1,7 @@
 import type { Db } from '../db/client.ts';
 import type { EventBus } from './events.ts';
+import type { EventsLogged } from './ledger/event-log.ts';
+import type { Reactions } from './ledger/reactions.ts';
 import type { WebhookSettings } from './webhooks/settings.ts';
 
 /** Which API a write came through; recorded on every ledger entry. */
@@ -15,6 +17,14 @@ export interface Actor {
 /** What the services need from the running gateway; built once at start. */
 export interface Deps {
   db: Db;
+  /** Stamp changes, after commit (live streams). */
   events: EventBus;
+  /** Every append to the event log, after commit (the job worker wakes on it). */
+  logged: EventBus<EventsLogged>;
+  /** What follows from an event, written to the outbox in the event's transaction. */
+  reactions: Reactions;
+  /** Base of the links in event data (`PUBLIC_URL`). */
+  publicUrl: string;
+  /** Where webhooks may be delivered (`WEBHOOK_ALLOW_PRIVATE_URLS`). */
   webhooks: WebhookSettings;
 }

@@ -13,27 +13,26 @@ export interface StampsChangedEvent {
   delta: number;
   balanceAfter: number;
   occurredAt: string;
-  /** False when the change queued no wallet pass update, so the outbox worker has nothing new to do. */
-  passUpdateQueued?: boolean;
 }
 
 export type DomainEvent = StampsChangedEvent;
 
-export type EventListener = (event: DomainEvent) => void;
+export type EventListener<E = DomainEvent> = (event: E) => void;
 
 /**
- * In-process fan-out of domain events. Listeners (GraphQL subscriptions, the wallet outbox worker)
- * attach at start; a listener that throws is reported and never fails the write that emitted it.
+ * In-process fan-out of what a write announces after commit. Listeners (GraphQL subscriptions, the
+ * job worker) attach at start; a listener that throws is reported and never fails the write that
+ * emitted it.
  */
-export class EventBus {
-  readonly #listeners = new Set<EventListener>();
+export class EventBus<E = DomainEvent> {
+  readonly #listeners = new Set<EventListener<E>>();
 
-  subscribe(listener: EventListener): () => void {
+  subscribe(listener: EventListener<E>): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
-  publish(event: DomainEvent): void {
+  publish(event: E): void {
     for (const listener of this.#listeners) {
       try {
         listener(event);

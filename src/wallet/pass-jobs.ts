@@ -5,7 +5,7 @@ import { cardPushTokens, pushTokensOf, removePushToken } from '../domain/wallet/
 import type { ApnsClient } from './apns.ts';
 import type { GoogleWalletClient } from './google.ts';
 import { googleObjectId, toLoyaltyObjectPatch } from './google-object.ts';
-import { type OutboxHandler, type OutboxJob, RetryLater } from './outbox-worker.ts';
+import { type OutboxHandler, type OutboxJob, RetryLater } from '../jobs/outbox-worker.ts';
 import { passSourceOf } from './pass-source.ts';
 
 /**

@@ -5,14 +5,14 @@ import { ApplePassBuilder } from './apple-pass.ts';
 import { loadPassSigner, type PassSigner, signerWarnings } from './certificates.ts';
 import { GOOGLE_OAUTH_TOKEN_URL } from './config.ts';
 import { GoogleWalletClient, parseServiceAccount } from './google.ts';
-import { OutboxWorker } from './outbox-worker.ts';
 import { passJobHandlers } from './pass-jobs.ts';
 import { readText } from './secrets.ts';
 
 /**
  * The wallet side of one running gateway: the Apple pass builder, the APNs and Google clients and the
- * outbox worker. Credentials load once, in the background, when the routes are mounted; a missing or
- * broken piece switches off only its own feature, with a log line saying what to set.
+ * job topics that keep passes up to date. Credentials load once, in the background, when the routes
+ * are mounted; a missing or broken piece switches off only its own feature, with a log line saying
+ * what to set.
  */
 
 export type Feature<T> = { on: true; value: T } | { on: false; reason: string };
@@ -24,7 +24,6 @@ const wallets = new WeakMap<Runtime, Wallet>();
 export class Wallet {
   readonly runtime: Runtime;
   readonly ready: Promise<void>;
-  readonly worker: OutboxWorker;
   #apple: Feature<ApplePassBuilder> = { on: false, reason: 'starting' };
   #apns: ApnsClient | undefined;
   #google: Feature<GoogleWalletClient> = { on: false, reason: 'starting' };
@@ -46,27 +45,16 @@ export class Wallet {
       () => undefined,
       (error: unknown) => log('error', `starting the wallet failed: ${message(error)}`),
     );
-    this.worker = new OutboxWorker({
+    const handlers = passJobHandlers({
       db: runtime.deps.db,
-      pollMs: runtime.config.wallet.outboxPollMs,
-      handlers: passJobHandlers({
-        db: runtime.deps.db,
-        ready: this.ready,
-        apns: () => this.#apns,
-        google: () => (this.#google.on ? this.#google.value : undefined),
-        publicUrl: runtime.config.publicUrl,
-        log,
-      }),
+      ready: this.ready,
+      apns: () => this.#apns,
+      google: () => (this.#google.on ? this.#google.value : undefined),
+      publicUrl: runtime.config.publicUrl,
+      log,
     });
-    this.worker.start();
-    // Stamp changes are announced after commit, when their outbox rows are visible.
-    const unsubscribe = runtime.deps.events.subscribe((event) => {
-      if (event.passUpdateQueued !== false) this.worker.wake();
-    });
-    runtime.onClose(() => {
-      unsubscribe();
-      return this.close();
-    });
+    for (const [topic, handler] of Object.entries(handlers)) runtime.topics.register(topic, handler);
+    runtime.onClose(() => this.close());
   }
 
   /** `$PUBLIC_URL/wallet/apple`, the pass's webServiceURL. */
@@ -84,11 +72,13 @@ export class Wallet {
     return this.#google;
   }
 
-  /** Drains the outbox worker and closes the push connection; the runtime calls it on shutdown. */
+  /**
+   * Closes the push connection; the runtime calls it on shutdown, after the job worker (started
+   * later) has drained.
+   */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       await this.ready;
-      await this.worker.stop();
       await this.#apns?.close();
     })();
     return this.#closing;

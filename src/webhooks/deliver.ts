@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, Deps } from '../domain/context.ts';
-import type { Tx } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
+import { invalid, notFound } from '../domain/errors.ts';
+import type { Reaction } from '../domain/ledger/reactions.ts';
 import { judgeAttempt, type Verdict } from '../domain/webhooks/retry-policy.rules.ts';
 import { openSecret } from '../domain/webhooks/secret-box.ts';
 import { recordAttempt } from '../domain/webhooks/webhook-delivery.service.ts';
@@ -17,11 +19,32 @@ import { signDelivery } from './signing.ts';
 /** The outbox topic of webhook deliveries: one message per event and subscription. */
 export const DELIVERY_TOPIC = 'webhook.deliver';
 
-/** The payload of a delivery message. */
+/** The payload of a delivery message: which event of the log goes to which subscription. */
 export interface DeliveryMessage {
   subscriptionId: number;
-  event: WebhookEvent;
+  eventId: string;
+  /** Set on a redelivery: the retry window runs from here rather than from the event. */
+  queuedAt?: string;
 }
+
+/**
+ * The reaction to every event of the log: one delivery message per enabled subscription of the store
+ * that wants it, written by the event log in the event's own transaction, so an event is delivered at
+ * least once or never happened.
+ */
+export const webhookReaction: Reaction = async (tx, event) => {
+  const subscriptions = await tx.webhookSubscription.findMany({
+    where: { storeId: event.storeId, enabled: true },
+    select: { id: true, events: true },
+    orderBy: { id: 'asc' },
+  });
+  return subscriptions
+    .filter((subscription) => subscribesTo(eventsOf(subscription), event.type))
+    .map((subscription) => ({
+      topic: DELIVERY_TOPIC,
+      payload: { subscriptionId: subscription.id, eventId: event.id } satisfies DeliveryMessage,
+    }));
+};
 
 /** Signs and posts one event to one subscription; nothing recorded. */
 async function post(deps: Deps, subscription: WebhookSubscriptionRow, event: WebhookEvent): Promise<PostResult> {
@@ -30,44 +53,33 @@ async function post(deps: Deps, subscription: WebhookSubscriptionRow, event: Web
   return postWebhook({ url: subscription.targetUrl, headers, body, allowPrivateUrls: deps.webhooks.allowPrivateUrls });
 }
 
-/**
- * Queues the delivery of `event` to every enabled subscription of the store that wants it, in the
- * caller's transaction: the event and its deliveries commit together or not at all. Returns how many
- * were queued (the caller wakes the job worker when it is more than none).
- */
-export async function enqueueWebhookDeliveries(tx: Tx, storeId: number, event: WebhookEvent): Promise<number> {
-  const subscriptions = await tx.webhookSubscription.findMany({
-    where: { storeId, enabled: true },
-    select: { id: true, events: true },
-    orderBy: { id: 'asc' },
-  });
-  const wanted = subscriptions.filter((subscription) => subscribesTo(eventsOf(subscription), event.type));
-  if (wanted.length === 0) return 0;
-  await tx.outboxMessage.createMany({
-    data: wanted.map((subscription) => ({
-      topic: DELIVERY_TOPIC,
-      payload: { subscriptionId: subscription.id, event } satisfies DeliveryMessage as unknown as object,
-    })),
-  });
-  return wanted.length;
+/** An event of a store's log as a delivery carries it; null when the store has no such event. */
+export async function loadWebhookEvent(db: Db | Tx, storeId: number, eventId: string): Promise<WebhookEvent | null> {
+  const row = await db.storeEvent.findFirst({ where: { id: eventId, storeId } });
+  if (!row) return null;
+  const data = typeof row.data === 'object' && row.data !== null && !Array.isArray(row.data) ? (row.data as Record<string, unknown>) : {};
+  return { id: row.id, type: row.type, timestamp: row.occurredAt.toISOString(), data };
 }
 
 /** What the job runner should do with a delivery message once its attempt is over. */
 export type DeliveryStep = { done: true; note?: string } | { done: false; retryAfterMs: number; error: string };
 
 /**
- * Delivers one queued message (attempt number `attempt`, counted by the job runner): signs with the
- * subscription's current secret, posts, logs the attempt, and says whether to retry and when. A
- * subscription deleted or disabled since the event drops the message; 410 Gone, a blocked address
- * or a day of failures disables the subscription.
+ * Delivers one queued message (attempt number `attempt`, counted by the job runner): loads the event
+ * from the log, signs with the subscription's current secret, posts, logs the attempt, and says
+ * whether to retry and when. A subscription deleted or disabled since the event drops the message;
+ * 410 Gone, a blocked address or a day of failures disables the subscription.
  */
 export async function deliverWebhookMessage(deps: Deps, message: DeliveryMessage, attempt: number, now = () => new Date()): Promise<DeliveryStep> {
   const subscription = await deps.db.webhookSubscription.findUnique({ where: { id: message.subscriptionId } });
   if (!subscription) return { done: true, note: 'subscription deleted' };
   if (!subscription.enabled) return { done: true, note: `subscription disabled (${subscription.disabledReason ?? 'unknown'})` };
-  const result = await post(deps, subscription, message.event);
-  const verdict: Verdict = judgeAttempt(result, attempt, new Date(message.event.timestamp), now(), Math.random());
-  await recordAttempt(deps, subscription, message.event, attempt, result, verdict, now());
+  const event = await loadWebhookEvent(deps.db, subscription.storeId, message.eventId);
+  if (!event) return { done: true, note: `event ${message.eventId} not found` };
+  const result = await post(deps, subscription, event);
+  const windowStart = new Date(message.queuedAt ?? event.timestamp);
+  const verdict: Verdict = judgeAttempt(result, attempt, windowStart, now(), Math.random());
+  await recordAttempt(deps, subscription, event, attempt, result, verdict, now());
   switch (verdict.kind) {
     case 'delivered':
       return { done: true };
@@ -102,4 +114,19 @@ export async function sendTestEvent(deps: Deps, actor: Actor, id: number): Promi
   const result = await post(deps, subscription, event);
   await recordAttempt(deps, subscription, event, 1, result, null);
   return { delivered: result.error === null, status: result.status, error: result.error, eventId: event.id };
+}
+
+/**
+ * Queues one event of the store's log for delivery to one subscription again, whatever happened to it
+ * before (delivered, given up, sent while the subscription was off). It is retried like any delivery,
+ * for a day from now. The subscription must be enabled: a disabled one would drop it.
+ */
+export async function redeliverWebhookEvent(deps: Deps, actor: Actor, id: number, eventId: string): Promise<WebhookSubscriptionRow> {
+  const subscription = await getWebhookSubscription(deps, actor, id);
+  const event = typeof eventId === 'string' && eventId.length <= 100 ? await loadWebhookEvent(deps.db, actor.storeId, eventId) : null;
+  if (!event) throw notFound('Event');
+  if (!subscription.enabled) throw invalid({ id: ['is disabled: enable it first, or the redelivery would be dropped'] });
+  const payload: DeliveryMessage = { subscriptionId: subscription.id, eventId: event.id, queuedAt: new Date().toISOString() };
+  await deps.db.outboxMessage.create({ data: { topic: DELIVERY_TOPIC, payload: { ...payload } } });
+  return subscription;
 }

@@ -61,6 +61,7 @@ const mutationCases = (): [string, string, Record<string, unknown>, string][] =>
   ['updateWebhookSubscription', 'UpdateWebhookSubscriptionInput', { id: gid('WebhookSubscription'), enabled: false }, 'id'],
   ['rotateWebhookSecret', 'RotateWebhookSecretInput', { id: gid('WebhookSubscription') }, 'id'],
   ['sendWebhookTest', 'SendWebhookTestInput', { id: gid('WebhookSubscription') }, 'id'],
+  ['redeliverWebhookEvent', 'RedeliverWebhookEventInput', { id: gid('WebhookSubscription'), eventId: 'evt_none' }, 'id'],
   ['deleteWebhookSubscription', 'DeleteWebhookSubscriptionInput', { id: gid('WebhookSubscription') }, 'id'],
   ];
 

@@ -7,7 +7,7 @@ import type { Db } from '../../src/db/client.ts';
 export async function storeSnapshot(db: Db, storeId: number) {
   const where = { storeId };
   const orderBy = { id: 'asc' } as const;
-  const [store, apiTokens, cards, rewards, customers, externalReferences, customerCards, ledgerEntries, redemptions, idempotencyKeys] =
+  const [store, apiTokens, cards, rewards, customers, externalReferences, customerCards, ledgerEntries, redemptions, idempotencyKeys, events] =
     await Promise.all([
       db.store.findUnique({ where: { id: storeId } }),
       db.apiToken.findMany({ where, orderBy }),
@@ -19,8 +19,9 @@ export async function storeSnapshot(db: Db, storeId: number) {
       db.ledgerEntry.findMany({ where, orderBy }),
       db.redemption.findMany({ where, orderBy }),
       db.idempotencyKey.findMany({ where, orderBy }),
+      db.storeEvent.findMany({ where, orderBy: { sequence: 'asc' } }),
     ]);
-  return { store, apiTokens, cards, rewards, customers, externalReferences, customerCards, ledgerEntries, redemptions, idempotencyKeys };
+  return { store, apiTokens, cards, rewards, customers, externalReferences, customerCards, ledgerEntries, redemptions, idempotencyKeys, events };
 }
 
 /** The sum of a customer card's ledger, which must always equal its balance. */

@@ -1,28 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import type { WebhookEvent } from '../../src/domain/webhooks/webhook-events.ts';
+import { appendEvents, type NewEvent } from '../../src/domain/ledger/event-log.ts';
+import { EventType } from '../../src/domain/ledger/event-types.ts';
 import {
   createWebhookSubscription,
   updateWebhookSubscription,
   withSecret,
 } from '../../src/domain/webhooks/webhook-subscription.service.ts';
-import { OutboxWorker } from '../../src/wallet/outbox-worker.ts';
-import { DELIVERY_TOPIC, enqueueWebhookDeliveries } from '../../src/webhooks/deliver.ts';
-import { webhookJobHandlers } from '../../src/webhooks/jobs.ts';
-import { newStore } from '../helpers/runtime.ts';
-import { useServer } from '../helpers/server.ts';
+import { OutboxWorker } from '../../src/jobs/outbox-worker.ts';
+import { DELIVERY_TOPIC, redeliverWebhookEvent } from '../../src/webhooks/deliver.ts';
+import { newStore, useRuntime } from '../helpers/runtime.ts';
 import { useReceiver, verify } from '../helpers/webhook-receiver.ts';
 
-const t = useServer({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true' });
+// No server, so no background worker: each test runs the job worker itself, retries made due at once.
+const t = useRuntime({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true' });
 const receiver = useReceiver();
 const deps = () => t.runtime.deps;
 
 let sequence = 0;
-function event(type: string, data: Record<string, unknown> = { n: ++sequence }): WebhookEvent {
-  return { id: `evt_test_${++sequence}`, type, timestamp: new Date().toISOString(), data };
+function event(type: EventType, data: Record<string, unknown> = { n: ++sequence }, occurredAt?: Date): NewEvent {
+  return { type, data, ...(occurredAt ? { occurredAt } : {}) };
 }
 
-async function enqueue(storeId: number, e: WebhookEvent): Promise<number> {
-  return deps().db.$transaction((tx) => enqueueWebhookDeliveries(tx, storeId, e));
+/** Appends one event to the store's log as a write would; returns it and how many deliveries it queued. */
+async function enqueue(storeId: number, e: NewEvent) {
+  const before = await deps().db.outboxMessage.count({ where: { topic: DELIVERY_TOPIC } });
+  const appended = await deps().db.$transaction((tx) => appendEvents(tx, deps(), storeId, [e]));
+  const queued = (await deps().db.outboxMessage.count({ where: { topic: DELIVERY_TOPIC } })) - before;
+  return { ...appended.events[0]!, queued };
 }
 
 /** Runs the webhook messages that are due, then makes every retry due at once (no waiting in tests). */
@@ -31,10 +35,10 @@ async function runDue(worker: OutboxWorker): Promise<void> {
   await deps().db.outboxMessage.updateMany({ where: { topic: DELIVERY_TOPIC, doneAt: null }, data: { nextAttemptAt: new Date(0) } });
 }
 
-const worker = () => new OutboxWorker({ db: deps().db, handlers: webhookJobHandlers(deps()), pollMs: 60_000, log: () => {} });
+const worker = () => new OutboxWorker({ db: deps().db, topics: t.runtime.topics, pollMs: 60_000, log: () => {} });
 
 describe('queued webhook deliveries', () => {
-  it('queues one message per enabled subscription that wants the event, in the caller’s transaction', async () => {
+  it('queues one message per enabled subscription that wants the event, in the event’s transaction', async () => {
     const store = await newStore(t.runtime);
     const wants = await createWebhookSubscription(deps(), store.actor, { targetUrl: receiver.url('/q1'), events: ['stamp.earned'] });
     await createWebhookSubscription(deps(), store.actor, { targetUrl: receiver.url('/q2'), events: ['*'] });
@@ -42,14 +46,16 @@ describe('queued webhook deliveries', () => {
     await createWebhookSubscription(deps(), store.actor, { targetUrl: receiver.url('/q4'), events: ['stamp.earned'], enabled: false });
     const other = await newStore(t.runtime);
     await createWebhookSubscription(deps(), other.actor, { targetUrl: receiver.url('/q5'), events: ['*'] });
-    expect(await enqueue(store.actor.storeId, event('stamp.earned'))).toBe(2);
+    expect((await enqueue(store.actor.storeId, event('stamp.earned'))).queued).toBe(2);
     // A transaction that rolls back queues nothing.
+    const before = await deps().db.outboxMessage.count();
     await expect(
       deps().db.$transaction(async (tx) => {
-        await enqueueWebhookDeliveries(tx, store.actor.storeId, event('stamp.earned'));
+        await appendEvents(tx, deps(), store.actor.storeId, [event('stamp.earned')]);
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
+    expect(await deps().db.outboxMessage.count()).toBe(before);
     await worker().runOnce();
     expect(receiver.at('/q1')).toHaveLength(1);
     expect(receiver.at('/q2')).toHaveLength(1);
@@ -63,15 +69,14 @@ describe('queued webhook deliveries', () => {
     let calls = 0;
     receiver.respond('/flaky', (_request, res) => res.writeHead(++calls <= 2 ? 503 : 200).end());
     const subscription = await createWebhookSubscription(deps(), store.actor, { targetUrl: receiver.url('/flaky'), events: ['stamp.earned'] });
-    const e = event('stamp.earned', { stamps_count: 3 });
-    await enqueue(store.actor.storeId, e);
+    const e = await enqueue(store.actor.storeId, event('stamp.earned', { stamps_count: 3 }));
     const w = worker();
     for (let i = 0; i < 3; i++) await runDue(w);
     const got = receiver.at('/flaky');
     expect(got).toHaveLength(3);
     expect(new Set(got.map((request) => request.headers['webhook-id']))).toEqual(new Set([e.id]));
     const { secret } = await withSecret(deps(), subscription);
-    for (const request of got) expect(verify(secret, request)).toEqual({ type: 'stamp.earned', timestamp: e.timestamp, data: { stamps_count: 3 } });
+    for (const request of got) expect(verify(secret, request)).toEqual({ type: 'stamp.earned', timestamp: e.occurredAt.toISOString(), data: { stamps_count: 3 } });
     const log = await deps().db.webhookDelivery.findMany({ where: { subscriptionId: subscription.id }, orderBy: { id: 'asc' } });
     expect(log.map((row) => [row.attempt, row.statusCode, row.eventId])).toEqual([
       [1, 503, e.id],
@@ -108,12 +113,12 @@ describe('queued webhook deliveries', () => {
     const disabled = await deps().db.webhookSubscription.findUniqueOrThrow({ where: { id: subscription.id } });
     expect(disabled).toMatchObject({ enabled: false, disabledReason: 'failing', lastDeliveryStatus: 410 });
     expect(disabled.disabledAt).toBeInstanceOf(Date);
-    expect(await enqueue(store.actor.storeId, event('stamp.earned'))).toBe(0);
+    expect((await enqueue(store.actor.storeId, event('stamp.earned'))).queued).toBe(0);
 
     gone = false;
     await updateWebhookSubscription(deps(), store.actor, subscription.id, { enabled: true });
-    const resumed = event('reward.redeemed');
-    expect(await enqueue(store.actor.storeId, resumed)).toBe(1);
+    const resumed = await enqueue(store.actor.storeId, event('reward.redeemed'));
+    expect(resumed.queued).toBe(1);
     await runDue(w);
     expect(receiver.at('/leaving').map((request) => request.headers['webhook-id'])).toEqual([expect.any(String), resumed.id]);
   });
@@ -123,12 +128,12 @@ describe('queued webhook deliveries', () => {
     receiver.respond('/down', (_request, res) => res.writeHead(500).end());
     const subscription = await createWebhookSubscription(deps(), store.actor, { targetUrl: receiver.url('/down'), events: ['*'] });
     // The event happened a day ago and has failed nine times since.
-    const old = { ...event('customer.created'), timestamp: new Date(Date.now() - 25 * 3_600_000).toISOString() };
+    const dayAgo = new Date(Date.now() - 25 * 3_600_000);
     await deps().db.webhookSubscription.update({
       where: { id: subscription.id },
-      data: { consecutiveFailures: 9, failingSince: new Date(old.timestamp) },
+      data: { consecutiveFailures: 9, failingSince: dayAgo },
     });
-    await enqueue(store.actor.storeId, old);
+    await enqueue(store.actor.storeId, event('customer.created', {}, dayAgo));
     await enqueue(store.actor.storeId, event('customer.updated'));
     const w = worker();
     await runDue(w);
@@ -140,5 +145,22 @@ describe('queued webhook deliveries', () => {
     const messages = await deps().db.outboxMessage.findMany({ where: { topic: DELIVERY_TOPIC, doneAt: { not: null } }, orderBy: { id: 'desc' }, take: 2 });
     expect(messages.map((message) => message.lastError).sort()).toEqual([expect.stringMatching(/no success in 24 h|disabled/), expect.stringMatching(/no success in 24 h|disabled/)]);
     expect(await deps().db.outboxMessage.count({ where: { topic: DELIVERY_TOPIC, doneAt: null } })).toBe(0);
+  });
+
+  it('redelivers one event of the log on request, with its id and data, and refuses another store’s event', async () => {
+    const store = await newStore(t.runtime);
+    const subscription = await createWebhookSubscription(deps(), store.actor, { targetUrl: receiver.url('/again'), events: ['stamp.earned'] });
+    const e = await enqueue(store.actor.storeId, event('stamp.earned', { stamps_count: 7 }));
+    const w = worker();
+    await runDue(w);
+    await redeliverWebhookEvent(deps(), store.actor, subscription.id, e.id);
+    await runDue(w);
+    const got = receiver.at('/again');
+    expect(got.map((request) => request.headers['webhook-id'])).toEqual([e.id, e.id]);
+    expect(got[0]!.body).toBe(got[1]!.body);
+    const other = await newStore(t.runtime);
+    const foreign = await enqueue(other.actor.storeId, event('stamp.earned'));
+    await expect(redeliverWebhookEvent(deps(), store.actor, subscription.id, foreign.id)).rejects.toThrow('Event not found');
+    await expect(redeliverWebhookEvent(deps(), other.actor, subscription.id, e.id)).rejects.toThrow('Webhook subscription not found');
   });
 });

@@ -10,7 +10,7 @@ import {
   statusOf,
 } from './progress.rules.ts';
 
-const detailInclude = {
+export const detailInclude = {
   card: { include: { rewards: { orderBy: [{ position: 'asc' }, { id: 'asc' }] } } },
 } satisfies Prisma.CustomerCardInclude;
 

@@ -1,15 +1,11 @@
-import type { Tx } from '../../db/client.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { DomainError, ErrorCode, FieldErrorCollector, invalid, notFound } from '../errors.ts';
-import type { StampsChangedEvent } from '../events.ts';
 import { checkIdempotencyKey, idempotent, isForeignKeyViolation, recordKey } from '../idempotency.ts';
+import { announce, type LedgerEntryRow, postLedgerEntry, type RedemptionRow } from '../ledger/ledger.ts';
 import { checkIdInput, isDatabaseId } from '../validation.ts';
-import { enqueuePassUpdate } from '../wallet/pass-updates.ts';
 
 export type CustomerCardWithCard = Prisma.CustomerCardGetPayload<{ include: { card: true } }>;
-export type LedgerEntryRow = Prisma.LedgerEntryGetPayload<object>;
-export type RedemptionRow = Prisma.RedemptionGetPayload<object>;
 
 export interface StampResult {
   customerCard: CustomerCardWithCard;
@@ -76,37 +72,27 @@ export async function addStamps(deps: Deps, actor: Actor, input: AddStampsInput)
     deps.db,
     actor.storeId,
     request,
-    async () => {
+    async (): Promise<StampResult> => {
       if (current.card.archivedAt) {
         throw new DomainError(ErrorCode.CARD_ARCHIVED, 'The card is archived and takes no stamps', {
           stamps: ['cannot be added to an archived card'],
         });
       }
-      const result = await deps.db.$transaction(async (tx) => {
+      const posting = await deps.db.$transaction(async (tx) => {
         // The card was read just before; reading it again in here would only cost statements.
-        const { card } = current;
-        const updated = {
-          ...(await tx.customerCard.update({ where: { id: current.id }, data: { stampsCount: { increment: stamps } } })),
-          card,
-        };
-        const ledgerEntry = await tx.ledgerEntry.create({
-          data: {
-            storeId: actor.storeId,
-            customerCardId: current.id,
-            kind: 'STAMP',
-            delta: stamps,
-            balanceAfter: updated.stampsCount,
-            source: actor.source,
-            idempotencyKey: key ?? null,
-          },
+        const posted = await postLedgerEntry(tx, deps, actor, {
+          kind: 'STAMP',
+          customerCardId: current.id,
+          card: current.card,
+          stamps,
+          notify: !input.skipNotifications,
+          idempotencyKey: key ?? null,
         });
-        if (request) await recordKey(tx, actor.storeId, request, ledgerEntry.id);
-        const passUpdateQueued = await enqueuePassUpdate(tx, updated, { notify: !input.skipNotifications });
-        return { customerCard: updated, ledgerEntry, replayed: false, passUpdateQueued };
+        if (request) await recordKey(tx, actor.storeId, request, posted.ledgerEntry.id);
+        return posted;
       }, TX_OPTIONS);
-      const { passUpdateQueued, ...stamped } = result;
-      deps.events.publish(stampsChanged(stamped.customerCard, stamped.ledgerEntry, passUpdateQueued));
-      return stamped;
+      announce(deps, posting);
+      return { customerCard: posting.customerCard, ledgerEntry: posting.ledgerEntry, replayed: false };
     },
     async (ledgerEntryId) => {
       const ledgerEntry = await deps.db.ledgerEntry.findUniqueOrThrow({ where: { id: ledgerEntryId } });
@@ -138,7 +124,7 @@ export async function redeemReward(deps: Deps, actor: Actor, input: RedeemReward
     deps.db,
     actor.storeId,
     request,
-    async () => {
+    async (): Promise<RedeemResult> => {
       if (reward.cardId !== current.cardId) {
         throw new DomainError(ErrorCode.REWARD_NOT_ON_CARD, 'The reward belongs to another card', {
           rewardId: ['belongs to another card'],
@@ -147,48 +133,27 @@ export async function redeemReward(deps: Deps, actor: Actor, input: RedeemReward
       if (!reward.active) {
         throw new DomainError(ErrorCode.REWARD_INACTIVE, 'The reward is inactive', { rewardId: ['is inactive'] });
       }
-      let result: RedeemResult;
-      let passUpdateQueued = false;
+      let posting;
       try {
-        result = await deps.db.$transaction(async (tx) => {
-          const spent = await tx.customerCard.updateMany({
-            where: { id: current.id, stampsCount: { gte: reward.stampsRequired } },
-            data: { stampsCount: { decrement: reward.stampsRequired } },
+        posting = await deps.db.$transaction(async (tx) => {
+          const posted = await postLedgerEntry(tx, deps, actor, {
+            kind: 'REDEEM',
+            customerCardId: current.id,
+            card: current.card,
+            reward,
+            notEnough: () => notEnoughStamps(reward.stampsRequired),
+            idempotencyKey: key ?? null,
           });
-          if (spent.count === 0) throw notEnoughStamps(reward.stampsRequired);
-          const updated = await tx.customerCard.findUniqueOrThrow({ where: { id: current.id }, include: { card: true } });
-          const redemption = await tx.redemption.create({
-            data: {
-              storeId: actor.storeId,
-              customerCardId: current.id,
-              rewardId: reward.id,
-              rewardName: reward.name,
-              stampsSpent: reward.stampsRequired,
-              stampsRemaining: updated.stampsCount,
-            },
-          });
-          const ledgerEntry = await tx.ledgerEntry.create({
-            data: {
-              storeId: actor.storeId,
-              customerCardId: current.id,
-              kind: 'REDEEM',
-              delta: -reward.stampsRequired,
-              balanceAfter: updated.stampsCount,
-              source: actor.source,
-              idempotencyKey: key ?? null,
-              redemptionId: redemption.id,
-            },
-          });
-          if (request) await recordKey(tx, actor.storeId, request, ledgerEntry.id);
-          passUpdateQueued = await enqueuePassUpdate(tx, updated, { notify: true });
-          return { customerCard: updated, ledgerEntry, redemption, replayed: false };
+          if (request) await recordKey(tx, actor.storeId, request, posted.ledgerEntry.id);
+          return posted;
         }, TX_OPTIONS);
       } catch (error) {
         // The reward was deleted while this redemption ran.
         throw isForeignKeyViolation(error) ? notFound('Reward') : error;
       }
-      deps.events.publish(stampsChanged(result.customerCard, result.ledgerEntry, passUpdateQueued));
-      return result;
+      announce(deps, posting);
+      const { customerCard, ledgerEntry, redemption } = posting;
+      return { customerCard, ledgerEntry, redemption: redemption!, replayed: false };
     },
     async (ledgerEntryId) => {
       const ledgerEntry = await deps.db.ledgerEntry.findUniqueOrThrow({
@@ -206,43 +171,4 @@ function notEnoughStamps(cost: number): DomainError {
   return new DomainError(ErrorCode.NOT_ENOUGH_STAMPS, 'Not enough stamps', {
     rewardId: [`needs ${cost} stamps, more than the card holds`],
   });
-}
-
-/** Writes the welcome stamps of a new customer card; called inside the enrolment transaction. */
-export async function writeWelcomeStamps(
-  tx: Tx,
-  actor: Actor,
-  customerCard: { id: number; stampsCount: number },
-): Promise<LedgerEntryRow | undefined> {
-  if (customerCard.stampsCount <= 0) return undefined;
-  return tx.ledgerEntry.create({
-    data: {
-      storeId: actor.storeId,
-      customerCardId: customerCard.id,
-      kind: 'WELCOME',
-      delta: customerCard.stampsCount,
-      balanceAfter: customerCard.stampsCount,
-      source: actor.source,
-    },
-  });
-}
-
-export function stampsChanged(
-  customerCard: { id: number; storeId: number; cardId: number; customerId: number },
-  ledgerEntry: LedgerEntryRow,
-  passUpdateQueued?: boolean,
-): StampsChangedEvent {
-  return {
-    ...(passUpdateQueued === undefined ? {} : { passUpdateQueued }),
-    type: 'stamps.changed',
-    storeId: customerCard.storeId,
-    cardId: customerCard.cardId,
-    customerId: customerCard.customerId,
-    customerCardId: customerCard.id,
-    ledgerEntryId: ledgerEntry.id,
-    kind: ledgerEntry.kind,
-    delta: ledgerEntry.delta,
-    balanceAfter: ledgerEntry.balanceAfter,
-    occurredAt: ledgerEntry.createdAt.toISOString(),
-  };
 }

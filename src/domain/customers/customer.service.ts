@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Tx } from '../../db/client.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
-import { getCard } from '../cards/card.service.ts';
+import { type CardRow, getCard } from '../cards/card.service.ts';
 import type { Actor, Deps } from '../context.ts';
-import { stampsChanged, writeWelcomeStamps } from '../customer-cards/customer-card.service.ts';
+import { detailInclude } from '../customer-cards/customer-card.queries.ts';
 import { DomainError, ErrorCode, FieldErrorCollector, notFound } from '../errors.ts';
-import type { StampsChangedEvent } from '../events.ts';
 import { checkIdempotencyKey, idempotent, isUniqueViolation, recordKey } from '../idempotency.ts';
+import { type AppendedEvents, announceLogged, appendEvents } from '../ledger/event-log.ts';
+import { EventType } from '../ledger/event-types.ts';
+import { announce, type LedgerPosting, postLedgerEntry } from '../ledger/ledger.ts';
+import { presentCustomerCard } from '../presenters/customer-card.ts';
+import { presentCustomer } from '../presenters/customer.ts';
 import { checkIdInput, isDatabaseId } from '../validation.ts';
 import {
   type CustomerDetails,
@@ -213,7 +217,7 @@ export async function createCustomer(
   const key = checkIdempotencyKey(options.idempotencyKey);
   const request = key ? { key, operation: 'createCustomer', params: { input, cardId: cardId ?? null } } : undefined;
   const refs = input.externalReferences ?? [];
-  let event: StampsChangedEvent | undefined;
+  const committed: Committed = { appended: [] };
   const created = await idempotent(
     deps.db,
     actor.storeId,
@@ -234,12 +238,8 @@ export async function createCustomer(
               },
             });
             await upsertReferences(tx, actor, customer.id, refs);
-            let customerCard: CustomerCardRow | undefined;
-            if (card) {
-              const enrolled = await issueCustomerCard(tx, actor, customer.id, card);
-              customerCard = enrolled.customerCard;
-              event = enrolled.event;
-            }
+            committed.appended.push(await logCustomer(tx, deps, actor, EventType.CUSTOMER_CREATED, customer));
+            const customerCard = card ? await issueCustomerCard(tx, deps, actor, customer.id, card, committed) : undefined;
             if (request) await recordKey(tx, actor.storeId, request, customer.id);
             return { customer, customerCard };
           }),
@@ -254,7 +254,7 @@ export async function createCustomer(
       return { customer, customerCard };
     },
   );
-  if (event) deps.events.publish(event);
+  announceCommitted(deps, committed);
   return created;
 }
 
@@ -268,7 +268,8 @@ export async function updateCustomer(deps: Deps, actor: Actor, id: number, input
   validateExternalReferences(input.externalReferences, errors);
   errors.throwIfAny();
   const refs = input.externalReferences ?? [];
-  return translateRace(
+  const committed: Committed = { appended: [] };
+  const updated = await translateRace(
     () =>
       deps.db.$transaction(async (tx) => {
         await checkUnique(tx, actor, details, existing.id);
@@ -276,13 +277,17 @@ export async function updateCustomer(deps: Deps, actor: Actor, id: number, input
         const metadata = input.metadata
           ? ({ ...(existing.metadata as Record<string, unknown>), ...input.metadata } as Prisma.InputJsonObject)
           : undefined;
-        return tx.customer.update({
+        const customer = await tx.customer.update({
           where: { id: existing.id },
           data: { ...details, searchText: searchTextOf(details), ...(metadata ? { metadata } : {}) },
         });
+        committed.appended = [await logCustomer(tx, deps, actor, EventType.CUSTOMER_UPDATED, customer)];
+        return customer;
       }),
     { deps, actor, details, refs, customerId: existing.id },
   );
+  announceCommitted(deps, committed);
+  return updated;
 }
 
 /** Enrols an existing customer on another card of the store, with the card's initial stamps. */
@@ -300,7 +305,7 @@ export async function enrolCustomer(
   const card = await getCard(deps, actor, cardId);
   const key = checkIdempotencyKey(idempotencyKey);
   const request = key ? { key, operation: 'enrolCustomer', params: { customerId, cardId } } : undefined;
-  let event: StampsChangedEvent | undefined;
+  const committed: Committed = { appended: [] };
   const customerCard = await idempotent(
     deps.db,
     actor.storeId,
@@ -309,10 +314,9 @@ export async function enrolCustomer(
       if (card.archivedAt) throw archivedCard();
       try {
         return await deps.db.$transaction(async (tx) => {
-          const enrolled = await issueCustomerCard(tx, actor, customer.id, card);
-          event = enrolled.event;
-          if (request) await recordKey(tx, actor.storeId, request, enrolled.customerCard.id);
-          return enrolled.customerCard;
+          const enrolled = await issueCustomerCard(tx, deps, actor, customer.id, card, committed);
+          if (request) await recordKey(tx, actor.storeId, request, enrolled.id);
+          return enrolled;
         });
       } catch (error) {
         // A concurrent enrolment of the same customer on the same card won; a concurrent retry with the
@@ -323,29 +327,68 @@ export async function enrolCustomer(
     },
     async (id) => deps.db.customerCard.findUniqueOrThrow({ where: { id } }),
   );
-  if (event) deps.events.publish(event);
+  announceCommitted(deps, committed);
   return customerCard;
 }
 
+/** What a transaction wrote to the event log, to announce once it has committed. */
+interface Committed {
+  appended: AppendedEvents[];
+  welcome?: LedgerPosting;
+}
+
+function announceCommitted(deps: Deps, committed: Committed): void {
+  for (const appended of committed.appended) announceLogged(deps.logged, appended);
+  if (committed.welcome) announce(deps, committed.welcome);
+}
+
+/** Logs a customer event with the customer as REST shows it at this point of the transaction. */
+async function logCustomer(tx: Tx, deps: Deps, actor: Actor, type: EventType, customer: CustomerRow): Promise<AppendedEvents> {
+  const [customerCards, externalReferences] = await Promise.all([
+    tx.customerCard.findMany({ where: { customerId: customer.id }, include: detailInclude, orderBy: { id: 'asc' } }),
+    tx.externalReference.findMany({ where: { customerId: customer.id }, orderBy: { id: 'asc' } }),
+  ]);
+  const stampCount = customerCards.reduce((sum, card) => sum + card.stampsCount, 0);
+  const data = { customer: presentCustomer(deps, customer, { customerCards, externalReferences, stampCount }) };
+  return appendEvents(tx, deps, actor.storeId, [{ type, customerId: customer.id, data }]);
+}
+
+/**
+ * Issues a customer card: logs `customer_card.created` with the card as it starts (no stamps), then
+ * gives the card's initial stamps through the ledger as a welcome entry. Resolves to the card as the
+ * transaction leaves it.
+ */
 async function issueCustomerCard(
   tx: Tx,
+  deps: Deps,
   actor: Actor,
   customerId: number,
-  card: { id: number; initialStamps: number },
-): Promise<{ customerCard: CustomerCardRow; event: StampsChangedEvent | undefined }> {
+  card: CardRow,
+  committed: Committed,
+): Promise<CustomerCardRow> {
   const existing = await tx.customerCard.findUnique({ where: { customerId_cardId: { customerId, cardId: card.id } } });
   if (existing) throw alreadyEnrolled();
   const customerCard = await tx.customerCard.create({
-    data: {
-      storeId: actor.storeId,
-      customerId,
-      cardId: card.id,
-      stampsCount: card.initialStamps,
-      passToken: randomBytes(24).toString('base64url'),
-    },
+    data: { storeId: actor.storeId, customerId, cardId: card.id, passToken: randomBytes(24).toString('base64url') },
   });
-  const welcome = await writeWelcomeStamps(tx, actor, customerCard);
-  return { customerCard, event: welcome ? stampsChanged(customerCard, welcome) : undefined };
+  const rewards = await tx.reward.findMany({ where: { cardId: card.id }, orderBy: detailInclude.card.include.rewards.orderBy });
+  const data = { customer_card: presentCustomerCard(deps, { ...customerCard, card: { ...card, rewards } }) };
+  committed.appended.push(
+    await appendEvents(tx, deps, actor.storeId, [
+      { type: EventType.CUSTOMER_CARD_CREATED, customerId, customerCardId: customerCard.id, cardId: card.id, data },
+    ]),
+  );
+  if (card.initialStamps <= 0) return customerCard;
+  const welcome = await postLedgerEntry(tx, deps, actor, {
+    kind: 'WELCOME',
+    customerCardId: customerCard.id,
+    card,
+    rewards,
+    stamps: card.initialStamps,
+  });
+  committed.welcome = welcome;
+  const { card: _card, ...issued } = welcome.customerCard;
+  return issued;
 }
 
 function archivedCard(): DomainError {

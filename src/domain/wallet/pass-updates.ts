@@ -1,4 +1,6 @@
 import type { Tx } from '../../db/client.ts';
+import { EventType } from '../ledger/event-types.ts';
+import type { Reaction } from '../ledger/reactions.ts';
 
 export const PASS_UPDATE_TOPIC = 'pass.updated';
 export const CARD_PASSES_UPDATE_TOPIC = 'card.passes.updated';
@@ -9,23 +11,21 @@ export interface PassUpdatePayload {
   notify: boolean;
 }
 
+const BALANCE_EVENTS = new Set<string>([EventType.STAMP_EARNED, EventType.STAMP_REMOVED, EventType.REWARD_REDEEMED]);
+
 /**
- * Queues the wallet work a stamp change causes, in the same transaction as the change, so a crash
- * or a wallet-service outage loses no update. Cards with no installed pass cost nothing. Resolves
- * to whether a message was queued.
+ * The wallet work a balance change causes, queued in the same transaction as the change, so a crash
+ * or a wallet-service outage loses no update. One message per ledger entry (a stamp that also unlocks
+ * a reward updates the pass once); cards with no installed pass cost nothing.
  */
-export async function enqueuePassUpdate(
-  tx: Tx,
-  customerCard: { id: number; passInstalled: boolean; googleIssuedAt: Date | null },
-  { notify }: { notify: boolean },
-): Promise<boolean> {
+export const passUpdateReaction: Reaction = (_tx, event, { customerCard, notify }) => {
+  if (!BALANCE_EVENTS.has(event.type) || !customerCard) return [];
   const apple = customerCard.passInstalled && notify;
   const google = customerCard.googleIssuedAt !== null;
-  if (!apple && !google) return false;
+  if (!apple && !google) return [];
   const payload: PassUpdatePayload = { customerCardId: customerCard.id, notify };
-  await tx.outboxMessage.create({ data: { topic: PASS_UPDATE_TOPIC, payload: { ...payload } } });
-  return true;
-}
+  return [{ topic: PASS_UPDATE_TOPIC, payload: { ...payload } }];
+};
 
 export interface CardPassesUpdatePayload {
   cardId: number;

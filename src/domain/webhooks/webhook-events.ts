@@ -1,14 +1,7 @@
-/** The events a shop can subscribe to, by the names Leal's SDK uses. */
-export const WEBHOOK_EVENTS = [
-  'customer.created',
-  'customer.updated',
-  'customer_card.created',
-  'stamp.earned',
-  'stamp.removed',
-  'reward.unlocked',
-  'reward.redeemed',
-] as const;
-export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number];
+import { EVENT_TYPES, type EventType, isEventType } from '../ledger/event-types.ts';
+
+/** The events a shop can subscribe to: every event of the log, by the names Leal's SDK uses. */
+export const WEBHOOK_EVENTS: readonly EventType[] = EVENT_TYPES;
 
 /** Subscribes to every event, present and future. */
 export const ALL_EVENTS = '*';
@@ -16,9 +9,7 @@ export const ALL_EVENTS = '*';
 /** Sent only by the test action; nobody subscribes to it. */
 export const TEST_EVENT = 'webhook.test';
 
-export function isWebhookEvent(name: unknown): name is WebhookEventName {
-  return typeof name === 'string' && (WEBHOOK_EVENTS as readonly string[]).includes(name);
-}
+export const isWebhookEvent = isEventType;
 
 /** Whether a subscription to `events` receives an event of type `type`. */
 export function subscribesTo(events: readonly string[], type: string): boolean {
@@ -27,7 +18,7 @@ export function subscribesTo(events: readonly string[], type: string): boolean {
 
 /** What one delivery carries: an event of the store, in the shape the receiver gets it. */
 export interface WebhookEvent {
-  /** Sent as `webhook-id`: the same on every attempt, so receivers can drop repeats. */
+  /** Sent as `webhook-id`: the event log's id, the same on every attempt, so receivers can drop repeats. */
   id: string;
   type: string;
   /** When the event happened (ISO 8601). */

@@ -9,7 +9,7 @@ import {
   withSecret,
 } from '../../domain/webhooks/webhook-subscription.service.ts';
 import { ownedBy } from '../../domain/visibility.ts';
-import { sendTestEvent, type TestDeliveryOutcome } from '../../webhooks/deliver.ts';
+import { redeliverWebhookEvent, sendTestEvent, type TestDeliveryOutcome } from '../../webhooks/deliver.ts';
 import { builder } from '../builder.ts';
 import { connectionOf } from '../connections.ts';
 import { UserError, unknownId } from '../errors.ts';
@@ -271,5 +271,27 @@ builder.mutationField('sendWebhookTest', (t) =>
         const subscriptionId = subscriptionIdFrom(input.id);
         return { ...(await sendTestEvent(ctx.deps, ctx.actor, subscriptionId)), subscriptionId };
       }, notFoundFields),
+  }),
+);
+
+const RedeliverWebhookEventInput = builder.inputType('RedeliverWebhookEventInput', {
+  description: 'One event of the store to send to a subscription again.',
+  fields: (t) => ({
+    id: t.id({ required: true, description: 'Global id of the subscription.' }),
+    eventId: t.string({ required: true, description: 'The event, as sent in `webhook-id` (and listed in `deliveries`).' }),
+  }),
+});
+
+builder.mutationField('redeliverWebhookEvent', (t) =>
+  t.field({
+    type: subscriptionPayload('RedeliverWebhookEventPayload', 'Result of `redeliverWebhookEvent`.'),
+    description:
+      'Queues one event of the store for delivery to an enabled subscription again, whatever became of it before; it is retried like any delivery, for a day from now.',
+    args: { input: t.arg({ type: RedeliverWebhookEventInput, required: true, description: 'The subscription and the event.' }) },
+    resolve: (_root, { input }, ctx) =>
+      userErrorsFrom(
+        async () => ({ subscriptionId: (await redeliverWebhookEvent(ctx.deps, ctx.actor, subscriptionIdFrom(input.id), input.eventId)).id }),
+        { ...notFoundFields, Event: 'eventId' },
+      ),
   }),
 );

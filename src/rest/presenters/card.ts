@@ -2,7 +2,8 @@ import { z } from '@hono/zod-openapi';
 import type { CardCounts } from '../../domain/cards/card-counts.ts';
 import type { CardRow } from '../../domain/cards/card.service.ts';
 import { STRIP_TYPES } from '../../domain/cards/card.rules.ts';
-import { HexColor, IdField, nullableTimestamp, Timestamp, timestamp } from './shared.ts';
+import { HexColor, IdField, Timestamp } from './shared.ts';
+import { nullableTimestamp, timestamp } from '../../domain/presenters/time.ts';
 
 export const CardSchema = z
   .object({

@@ -1,9 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import type { Config } from '../../config.ts';
-import type { CustomerExtras } from '../../domain/customers/customer.queries.ts';
-import type { CustomerRow } from '../../domain/customers/customer.service.ts';
-import { CustomerCardListItemSchema, presentCustomerCardListItem } from './customer-card.ts';
-import { IdField, Timestamp, timestamp } from './shared.ts';
+import type { CustomerJson } from '../../domain/presenters/customer.ts';
+import { CustomerCardListItemSchema } from './customer-card.ts';
+import { IdField, type Proves, type SchemaMatches, Timestamp } from './shared.ts';
 
 const JsonObjectSchema = z.record(z.string(), z.unknown()).openapi({ type: 'object', additionalProperties: true });
 
@@ -32,7 +30,7 @@ export const CustomerSchema = z
     updated_at: Timestamp,
   })
   .openapi('Customer');
-export type CustomerJson = z.infer<typeof CustomerSchema>;
+export type CustomerSchemaMatches = Proves<SchemaMatches<z.infer<typeof CustomerSchema>, CustomerJson>>;
 
 export const CustomerPageSchema = z
   .object({
@@ -45,25 +43,3 @@ export const CustomerPageSchema = z
     }),
   })
   .openapi('CustomerPage');
-
-export function presentCustomer(config: Pick<Config, 'publicUrl'>, customer: CustomerRow, extras: CustomerExtras | undefined): CustomerJson {
-  return {
-    id: customer.id,
-    account_id: customer.storeId,
-    first_name: customer.firstName,
-    last_name: customer.lastName,
-    email: customer.email,
-    phone: customer.phone,
-    birthday: customer.birthday,
-    stamp_count: extras?.stampCount ?? 0,
-    customer_cards: (extras?.customerCards ?? []).map((card) => presentCustomerCardListItem(config, card)),
-    metadata: customer.metadata as Record<string, unknown>,
-    external_references: (extras?.externalReferences ?? []).map((ref) => ({
-      source: ref.source,
-      external_id: ref.externalId,
-      metadata: ref.metadata as Record<string, unknown>,
-    })),
-    created_at: timestamp(customer.createdAt),
-    updated_at: timestamp(customer.updatedAt),
-  };
-}

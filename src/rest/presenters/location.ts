@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { LocationRow } from '../../domain/locations/location.service.ts';
-import { IdField, Timestamp, timestamp } from './shared.ts';
+import { IdField, Timestamp } from './shared.ts';
+import { timestamp } from '../../domain/presenters/time.ts';
 
 export const LocationSchema = z
   .object({

@@ -9,7 +9,8 @@ import {
 } from '../../domain/posters/poster.rules.ts';
 import type { PosterRow } from '../../domain/posters/poster.service.ts';
 import { posterUrls } from '../../domain/posters/poster.urls.ts';
-import { HexColor, IdField, Timestamp, timestamp } from './shared.ts';
+import { HexColor, IdField, Timestamp } from './shared.ts';
+import { timestamp } from '../../domain/presenters/time.ts';
 
 export const PosterSchema = z
   .object({

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import type { RewardRow } from '../../domain/rewards/reward.service.ts';
-import { IdField, Timestamp, timestamp } from './shared.ts';
+import type { RewardJson } from '../../domain/presenters/reward.ts';
+import { IdField, type Proves, type SchemaMatches, Timestamp } from './shared.ts';
 
 export const RewardSchema = z
   .object({
@@ -16,19 +16,4 @@ export const RewardSchema = z
     updated_at: Timestamp,
   })
   .openapi('Reward');
-export type RewardJson = z.infer<typeof RewardSchema>;
-
-export function presentReward(reward: RewardRow): RewardJson {
-  return {
-    id: reward.id,
-    account_id: reward.storeId,
-    card_id: reward.cardId,
-    name: reward.name,
-    description: reward.description,
-    stamps_required: reward.stampsRequired,
-    position: reward.position,
-    active: reward.active,
-    created_at: timestamp(reward.createdAt),
-    updated_at: timestamp(reward.updatedAt),
-  };
-}
+export type RewardSchemaMatches = Proves<SchemaMatches<z.infer<typeof RewardSchema>, RewardJson>>;

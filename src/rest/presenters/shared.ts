@@ -1,13 +1,12 @@
 import { z } from '@hono/zod-openapi';
 
-/** ISO 8601 in UTC with milliseconds, as Rails renders times: `2025-01-15T10:30:00.000Z`. */
-export function timestamp(date: Date): string {
-  return date.toISOString();
-}
-
-export function nullableTimestamp(date: Date | null): string | null {
-  return date ? date.toISOString() : null;
-}
+/**
+ * Compile-time proof that a schema of the OpenAPI document describes exactly the JSON a shared
+ * presenter (src/domain/presenters/) returns: `Proves<SchemaMatches<z.infer<typeof S>, Json>>` fails
+ * to typecheck as soon as the two drift apart.
+ */
+export type SchemaMatches<Schema, Json> = [Schema] extends [Json] ? ([Json] extends [Schema] ? true : false) : false;
+export type Proves<T extends true> = T;
 
 export const Timestamp = z.string().openapi({ format: 'date-time', example: '2025-01-15T10:30:00.000Z' });
 export const IdField = z.number().int().openapi({ example: 1 });

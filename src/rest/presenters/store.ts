@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import type { StoreSummary } from '../../domain/stores/store-summary.ts';
 import { displayStoreName, type StoreRow } from '../../domain/stores/store.service.ts';
-import { IdField, Timestamp, timestamp } from './shared.ts';
+import { IdField, Timestamp } from './shared.ts';
+import { timestamp } from '../../domain/presenters/time.ts';
 
 export const StoreSchema = z
   .object({

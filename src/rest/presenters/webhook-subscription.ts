@@ -6,7 +6,8 @@ import {
   type WebhookSubscriptionWithSecret,
 } from '../../domain/webhooks/webhook-subscription.service.ts';
 import type { TestDeliveryOutcome } from '../../webhooks/deliver.ts';
-import { IdField, nullableTimestamp, Timestamp, timestamp } from './shared.ts';
+import { nullableTimestamp, timestamp } from '../../domain/presenters/time.ts';
+import { IdField, Timestamp } from './shared.ts';
 
 const eventNames = `${WEBHOOK_EVENTS.join(', ')}, or * for all`;
 

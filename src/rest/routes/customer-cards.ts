@@ -2,14 +2,9 @@ import { z } from '@hono/zod-openapi';
 import { detailOf, getCustomerCardDetail, listCustomerCardsOf } from '../../domain/customer-cards/customer-card.queries.ts';
 import { addStamps, redeemReward } from '../../domain/customer-cards/customer-card.service.ts';
 import { Bool, Id, Int } from '../fields.ts';
-import {
-  CustomerCardListItemSchema,
-  CustomerCardSchema,
-  presentCustomerCard,
-  presentCustomerCardListItem,
-  presentRedemption,
-  RedemptionResponseSchema,
-} from '../presenters/customer-card.ts';
+import { presentCustomerCard, presentCustomerCardListItem } from '../../domain/presenters/customer-card.ts';
+import { presentRedemption } from '../../domain/presenters/ledger-entry.ts';
+import { CustomerCardListItemSchema, CustomerCardSchema, RedemptionResponseSchema } from '../presenters/customer-card.ts';
 import { defineRoute } from '../route.ts';
 
 const StampBody = z.object({
@@ -92,7 +87,7 @@ export const customerCardRoutes = [
         rewardId: body.reward_id,
         idempotencyKey,
       });
-      return presentRedemption(redemption);
+      return { success: true as const, redemption: presentRedemption(redemption) };
     },
   }),
 ];

@@ -13,7 +13,8 @@ import {
   updateCustomer,
 } from '../../domain/customers/customer.service.ts';
 import { Attributes, Bool, ForeignId, Id, Int, JsonObject, List, NullableText, Text } from '../fields.ts';
-import { CustomerPageSchema, CustomerSchema, presentCustomer } from '../presenters/customer.ts';
+import { presentCustomer } from '../../domain/presenters/customer.ts';
+import { CustomerPageSchema, CustomerSchema } from '../presenters/customer.ts';
 import { defineRoute } from '../route.ts';
 
 const ExternalReferenceInput = z.object(

@@ -2,7 +2,8 @@ import { z } from '@hono/zod-openapi';
 import { createReward, deleteReward, getReward, listRewards, updateReward } from '../../domain/rewards/reward.service.ts';
 import { Attributes, Bool, Id, Int, NullableText, PresenceFlag, Text } from '../fields.ts';
 import { camelKeys } from '../http.ts';
-import { presentReward, RewardSchema } from '../presenters/reward.ts';
+import { presentReward } from '../../domain/presenters/reward.ts';
+import { RewardSchema } from '../presenters/reward.ts';
 import { defineRoute } from '../route.ts';
 
 const rewardAttributes = {

@@ -1,18 +1,16 @@
 import type { Db } from '../db/client.ts';
-import type { Prisma } from '../generated/sqlite/client.ts';
+import type { OutboxJob } from '../domain/ledger/reactions.ts';
+import type { JobTopics } from './topics.ts';
 
 /**
- * Works through the `outbox_messages` table: work written in the same transaction as a stamp change,
- * done after it commits. A message is claimed by bumping its attempt count and pushing its next
+ * Works through the `outbox_messages` table: work written in the same transaction as a change (by a
+ * reaction to an event, or by a handler as a follow-up), done after it commits. A message is claimed by bumping its attempt count and pushing its next
  * attempt a lease into the future, so several gateway processes can share the table and a process
  * that dies mid-message leaves it to be retried when the lease runs out. Failures retry with
  * exponential backoff; a message is marked done only once its handler has finished.
  */
 
-export interface OutboxJob {
-  topic: string;
-  payload: Prisma.InputJsonValue;
-}
+export type { OutboxJob };
 
 export interface OutboxOutcome {
   /** Follow-up messages, written in the same transaction that marks this one done. */
@@ -36,7 +34,8 @@ export class RetryLater extends Error {
 
 export interface OutboxWorkerOptions {
   db: Db;
-  handlers: Record<string, OutboxHandler>;
+  /** The topics to handle; read at every poll, so topics registered after the start are handled too. */
+  topics: JobTopics;
   pollMs: number;
   /** How long a claimed message is hidden from other workers. */
   leaseMs?: number;
@@ -50,8 +49,7 @@ export interface OutboxWorkerOptions {
 
 export class OutboxWorker {
   readonly #db: Db;
-  readonly #handlers: Record<string, OutboxHandler>;
-  readonly #topics: string[];
+  readonly #topics: JobTopics;
   readonly #pollMs: number;
   readonly #leaseMs: number;
   readonly #backoffBaseMs: number;
@@ -67,8 +65,7 @@ export class OutboxWorker {
 
   constructor(options: OutboxWorkerOptions) {
     this.#db = options.db;
-    this.#handlers = options.handlers;
-    this.#topics = Object.keys(options.handlers);
+    this.#topics = options.topics;
     this.#pollMs = options.pollMs;
     this.#leaseMs = options.leaseMs ?? 60_000;
     this.#backoffBaseMs = options.backoffBaseMs ?? 1000;
@@ -83,7 +80,7 @@ export class OutboxWorker {
     this.#loop = this.#run();
   }
 
-  /** Looks for work now instead of at the next poll (called when a stamp change commits). */
+  /** Looks for work now instead of at the next poll (called when a write that queued work commits). */
   wake(): void {
     this.#woken = true;
     this.#wakeSleeper?.();
@@ -104,8 +101,10 @@ export class OutboxWorker {
     let handled = 0;
     for (;;) {
       if (this.#stopping && Date.now() > this.#stopDeadline) break;
+      const topics = this.#topics.names();
+      if (topics.length === 0) break;
       const due = await this.#db.outboxMessage.findMany({
-        where: { doneAt: null, nextAttemptAt: { lte: new Date() }, topic: { in: this.#topics } },
+        where: { doneAt: null, nextAttemptAt: { lte: new Date() }, topic: { in: topics } },
         orderBy: { id: 'asc' },
         take: this.#batchSize,
         select: { id: true, topic: true, payload: true, attempts: true },
@@ -161,7 +160,7 @@ export class OutboxWorker {
       data: { attempts, nextAttemptAt: new Date(Date.now() + this.#leaseMs) },
     });
     if (claimed.count === 0) return false;
-    const handler = this.#handlers[message.topic]!;
+    const handler = this.#topics.handler(message.topic)!;
     let outcome: OutboxOutcome | void;
     try {
       outcome = await handler(message.payload, { id: message.id, attempts });

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type OutboxHandler, OutboxWorker, type OutboxWorkerOptions, RetryLater } from '../../src/wallet/outbox-worker.ts';
+import { loadConfig } from '../../src/config.ts';
+import { startRuntime } from '../../src/runtime.ts';
+import { type OutboxHandler, OutboxWorker, type OutboxWorkerOptions, RetryLater } from '../../src/jobs/outbox-worker.ts';
+import { JobTopics } from '../../src/jobs/topics.ts';
 import { useRuntime } from '../helpers/runtime.ts';
 import { eventually, sleep } from '../helpers/wallet.ts';
 
@@ -14,7 +17,7 @@ let topicCounter = 0;
 const newTopic = () => `test.topic${++topicCounter}`;
 
 function worker(handlers: Record<string, OutboxHandler>, options: Partial<OutboxWorkerOptions> = {}): OutboxWorker {
-  const created = new OutboxWorker({ db: t.runtime.deps.db, handlers, pollMs: 20, backoffBaseMs: 20, log: () => {}, ...options });
+  const created = new OutboxWorker({ db: t.runtime.deps.db, topics: JobTopics.of(handlers), pollMs: 20, backoffBaseMs: 20, log: () => {}, ...options });
   workers.push(created);
   return created;
 }
@@ -120,6 +123,46 @@ describe('the outbox worker', () => {
     expect(handled.sort((x, y) => x - y)).toEqual([...Array(20).keys()]);
   });
 
+  it('lets workers of two processes (each with its own connections) run each message exactly once', async () => {
+    // A second runtime on the same database is what a second gateway process holds.
+    const other = await startRuntime(loadConfig({ DATABASE_URL: t.runtime.config.databaseUrl, SEED_DEMO: 'false' }), { migrate: false });
+    try {
+      const topic = newTopic();
+      const runs = new Map<number, number>();
+      const handler: OutboxHandler = async (payload) => {
+        const { n } = payload as { n: number };
+        runs.set(n, (runs.get(n) ?? 0) + 1);
+        await sleep(2);
+      };
+      const a = worker({ [topic]: handler }, { batchSize: 4 });
+      const b = new OutboxWorker({ db: other.deps.db, topics: JobTopics.of({ [topic]: handler }), pollMs: 20, batchSize: 4, log: () => {} });
+      workers.push(b);
+      for (let n = 0; n < 40; n++) await enqueue(topic, { n });
+      a.start();
+      b.start();
+      await eventually(async () => (await t.runtime.deps.db.outboxMessage.count({ where: { topic, doneAt: null } })) === 0, 20_000);
+      await b.stop();
+      expect([...runs.keys()].sort((x, y) => x - y)).toEqual([...Array(40).keys()]);
+      expect([...runs.values()].every((count) => count === 1)).toBe(true);
+      const rows = await t.runtime.deps.db.outboxMessage.findMany({ where: { topic } });
+      expect(rows.every((row) => row.attempts === 1)).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('handles topics registered after it started, and refuses a topic registered twice', async () => {
+    const topics = new JobTopics();
+    const w = new OutboxWorker({ db: t.runtime.deps.db, topics, pollMs: 20, log: () => {} });
+    workers.push(w);
+    const late = newTopic();
+    const { id } = await enqueue(late);
+    w.start();
+    topics.register(late, async () => {});
+    await eventually(async () => (await message(id)).doneAt !== null, 5000);
+    expect(() => topics.register(late, async () => {})).toThrow(/registered twice/);
+  });
+
   it('wakes at once instead of waiting for the next poll', async () => {
     const topic = newTopic();
     const w = worker({ [topic]: async () => {} }, { pollMs: 60_000 });
@@ -153,7 +196,7 @@ describe('the outbox worker', () => {
   });
 
   it('backs off exponentially up to the cap and honours a longer server delay', () => {
-    const w = new OutboxWorker({ db: t.runtime.deps.db, handlers: {}, pollMs: 1000, backoffBaseMs: 1000, backoffMaxMs: 60_000 });
+    const w = new OutboxWorker({ db: t.runtime.deps.db, topics: new JobTopics(), pollMs: 1000, backoffBaseMs: 1000, backoffMaxMs: 60_000 });
     expect(w.backoff(1)).toBeGreaterThanOrEqual(800);
     expect(w.backoff(1)).toBeLessThanOrEqual(1200);
     expect(w.backoff(4)).toBeGreaterThanOrEqual(6400);

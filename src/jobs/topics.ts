@@ -1,0 +1,30 @@
+import type { OutboxHandler } from './outbox-worker.ts';
+
+/**
+ * The job topics of one gateway: a name and the handler that does its work. Features register theirs
+ * when they start (the wallet its pass updates and pushes, webhooks their deliveries); the process's
+ * one worker handles every registered topic and leaves other topics' messages alone.
+ */
+export class JobTopics {
+  readonly #handlers = new Map<string, OutboxHandler>();
+
+  /** A registry holding exactly these topics (tests, tools). */
+  static of(handlers: Record<string, OutboxHandler>): JobTopics {
+    const topics = new JobTopics();
+    for (const [name, handler] of Object.entries(handlers)) topics.register(name, handler);
+    return topics;
+  }
+
+  register(name: string, handler: OutboxHandler): void {
+    if (this.#handlers.has(name)) throw new Error(`job topic ${name} is registered twice`);
+    this.#handlers.set(name, handler);
+  }
+
+  handler(name: string): OutboxHandler | undefined {
+    return this.#handlers.get(name);
+  }
+
+  names(): string[] {
+    return [...this.#handlers.keys()];
+  }
+}
