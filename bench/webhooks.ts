@@ -84,7 +84,7 @@ function percentile(sorted: number[], q: number): number {
 async function scenario(subscriptions: number) {
   const { store, token } = await createStore(runtime.deps.db, `Webhook bench ${subscriptions}`);
   const actor = { storeId: store.id, source: WriteSource.REST };
-  const card = await createCard(runtime.deps, actor, { name: 'Coffee', stampsRequired: 21 });
+  const card = await createCard(runtime.deps, actor, { name: 'Coffee', stampsRequired: 18 });
   const cards = [];
   for (let i = 0; i < clients; i++) {
     const { customer, customerCard } = await createCustomer(runtime.deps, actor, { firstName: `Bench ${i}`, email: `bench${i}-${subscriptions}@example.com` }, { cardId: card.id });
