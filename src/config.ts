@@ -1,3 +1,4 @@
+import type { WebhookSettings } from './domain/webhooks/settings.ts';
 import { loadWalletConfig, type WalletConfig } from './wallet/config.ts';
 
 /** The gateway's settings, read once from the environment (see docs/configuration.md). */
@@ -32,6 +33,8 @@ export interface Config {
   wallet: WalletConfig;
   /** Per-minute budgets of the unauthenticated wallet routes (docs/wallet.md#limits). */
   walletLimits: WalletLimits;
+  /** Webhook delivery rules (see docs/webhooks.md). */
+  webhooks: WebhookSettings;
 }
 
 export interface WalletLimits {
@@ -73,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perPassPerMinute: positiveInteger(env, 'WALLET_PASS_DOWNLOADS_PER_MINUTE', 30),
       logEntriesPerAddressPerMinute: positiveInteger(env, 'WALLET_LOG_ENTRIES_PER_MINUTE', 60),
     },
+    webhooks: { allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS === 'true' },
   };
 }
 

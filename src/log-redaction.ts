@@ -2,7 +2,7 @@ import { format } from 'node:util';
 
 /**
  * Masks secrets and customer contact details in a log line: API tokens, Authorization header values,
- * device push tokens, email addresses and phone numbers. Logs travel further than the database
+ * webhook signing secrets, device push tokens, email addresses and phone numbers. Logs travel further than the database
  * (terminals, log services, bug reports), so nothing in them may let a reader act as a store or reach
  * its customers. Patterns rather than careful call sites: a library's error message (a Prisma error
  * quoting its arguments, a Redis error) is caught as well.
@@ -11,6 +11,7 @@ export function redact(text: string): string {
   return text
     .replace(/\b(Bearer|ApplePass)(\s+)[^\s"',}]+/gi, '$1$2[redacted]')
     .replace(/\bsl_[A-Za-z0-9_-]{8,}/g, 'sl_[redacted]')
+    .replace(/\bwhsec_[A-Za-z0-9+/=_-]{8,}/g, 'whsec_[redacted]')
     .replace(/\b[0-9a-f]{32,}\b/gi, '[redacted]')
     .replace(EMAIL, (email) => (OPERATOR_EMAIL.test(email) ? email : '[email]'))
     .replace(/\+\d[\d ().-]{5,18}\d/g, '[phone]')

@@ -7,6 +7,7 @@ import type { EventsLogged } from './domain/ledger/event-log.ts';
 import { Reactions } from './domain/ledger/reactions.ts';
 import { passUpdateReaction } from './domain/wallet/pass-updates.ts';
 import { JobTopics } from './jobs/topics.ts';
+import { registerWebhooks } from './webhooks/jobs.ts';
 
 /** Everything a running gateway holds: its settings, its database and the services' dependencies. */
 export interface Runtime {
@@ -28,13 +29,17 @@ export async function startRuntime(config: Config, options: OpenOptions & { migr
   const reactions = new Reactions();
   // Wallet passes follow every balance change, whether or not this process serves wallet routes.
   reactions.register(passUpdateReaction);
+  const deps: Deps = { db: database.db, events, logged: new EventBus<EventsLogged>(), reactions, publicUrl: config.publicUrl, webhooks: config.webhooks };
+  const topics = new JobTopics();
+  // Every event queues its webhook deliveries; the server's job worker sends them.
+  registerWebhooks(deps, topics);
   const cleanups: Array<() => Promise<void> | void> = [];
   let closed: Promise<void> | undefined;
   return {
     config,
     database,
-    deps: { db: database.db, events, logged: new EventBus<EventsLogged>(), reactions, publicUrl: config.publicUrl },
-    topics: new JobTopics(),
+    deps,
+    topics,
     onClose: (cleanup) => cleanups.push(cleanup),
     close: () =>
       (closed ??= (async () => {

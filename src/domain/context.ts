@@ -2,6 +2,7 @@ import type { Db } from '../db/client.ts';
 import type { EventBus } from './events.ts';
 import type { EventsLogged } from './ledger/event-log.ts';
 import type { Reactions } from './ledger/reactions.ts';
+import type { WebhookSettings } from './webhooks/settings.ts';
 
 /** Which API a write came through; recorded on every ledger entry. */
 export const WriteSource = { REST: 'REST', GRAPHQL: 'GRAPHQL', SYSTEM: 'SYSTEM' } as const;
@@ -24,4 +25,6 @@ export interface Deps {
   reactions: Reactions;
   /** Base of the links in event data (`PUBLIC_URL`). */
   publicUrl: string;
+  /** Where webhooks may be delivered (`WEBHOOK_ALLOW_PRIVATE_URLS`). */
+  webhooks: WebhookSettings;
 }

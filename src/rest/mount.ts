@@ -17,6 +17,7 @@ import { locationRoutes } from './routes/locations.ts';
 import { posterRoutes } from './routes/posters.ts';
 import { rewardRoutes } from './routes/rewards.ts';
 import { statusRoutes } from './routes/status.ts';
+import { webhookSubscriptionRoutes } from './routes/webhook-subscriptions.ts';
 
 
 /** Every route of the layer, in the order of the Leal reference. */
@@ -29,6 +30,7 @@ export const restRoutes = [
   ...posterRoutes,
   ...rewardRoutes,
   ...statusRoutes,
+  ...webhookSubscriptionRoutes,
 ];
 
 /** Adds the Leal-compatible REST API under /api/v1, with its OpenAPI document. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { buildSchema, type GraphQLObjectType } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addStamps, redeemReward } from '../../src/domain/customer-cards/customer-card.service.ts';
+import { createWebhookSubscription } from '../../src/domain/webhooks/webhook-subscription.service.ts';
 import { globalIdOf, type NodeType } from '../../src/graphql/global-ids.ts';
 import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
 import { graphqlClient } from '../helpers/graphql.ts';
@@ -33,10 +34,12 @@ beforeAll(async () => {
     CustomerCard: customerCard.id,
     LedgerEntry: stamped.ledgerEntry.id,
     Redemption: redeemed.redemption.id,
+    WebhookSubscription: (await createWebhookSubscription(deps(), a.actor, { targetUrl: 'https://93.184.215.14/secret-hook' })).id,
   };
   // B has records of its own, so its lists are not trivially empty.
   const own = await seedCard(deps(), b.actor, { name: 'Own card' }, [{ name: 'Own reward', stampsRequired: 1 }]);
   await seedCustomerCard(deps(), b.actor, own.card.id);
+  await createWebhookSubscription(deps(), b.actor, { targetUrl: 'https://93.184.215.14/own-hook' });
 });
 
 const gid = (type: NodeType) => globalIdOf(type, ids[type]);
@@ -55,6 +58,11 @@ const mutationCases = (): [string, string, Record<string, unknown>, string][] =>
   ['enrolCustomer', 'EnrolCustomerInput', { customerId: gid('Customer'), cardId: gid('Card') }, 'customerId'],
   ['addStamps', 'AddStampsInput', { customerCardId: gid('CustomerCard'), stamps: 1 }, 'customerCardId'],
   ['redeemReward', 'RedeemRewardInput', { customerCardId: gid('CustomerCard'), rewardId: gid('Reward') }, 'customerCardId'],
+  ['updateWebhookSubscription', 'UpdateWebhookSubscriptionInput', { id: gid('WebhookSubscription'), enabled: false }, 'id'],
+  ['rotateWebhookSecret', 'RotateWebhookSecretInput', { id: gid('WebhookSubscription') }, 'id'],
+  ['sendWebhookTest', 'SendWebhookTestInput', { id: gid('WebhookSubscription') }, 'id'],
+  ['redeliverWebhookEvent', 'RedeliverWebhookEventInput', { id: gid('WebhookSubscription'), eventId: 'evt_none' }, 'id'],
+  ['deleteWebhookSubscription', 'DeleteWebhookSubscriptionInput', { id: gid('WebhookSubscription') }, 'id'],
   ];
 
 describe("another store's records do not exist for the caller", () => {
@@ -101,8 +109,11 @@ describe("another store's records do not exist for the caller", () => {
         rewards { edges { node { name } } }
         customers { totalCount }
         customerCards { totalCount edges { node { card { name } } } }
+        webhookSubscriptions { totalCount edges { node { targetUrl secret } } }
       } }`,
     );
+    expect(data.store.webhookSubscriptions.totalCount).toBe(1);
+    expect(data.store.webhookSubscriptions.edges[0].node.targetUrl).toBe('https://93.184.215.14/own-hook');
     expect(data.store.cards.edges).toEqual([{ node: { name: 'Own card' } }]);
     expect(data.store.rewards.edges).toEqual([{ node: { name: 'Own reward' } }]);
     expect(data.store.customers.totalCount).toBe(1);
@@ -128,6 +139,8 @@ describe("another store's records do not exist for the caller", () => {
       ledger: await deps().db.ledgerEntry.count({ where: { storeId: a.actor.storeId } }),
       store: await deps().db.store.findUniqueOrThrow({ where: { id: a.actor.storeId } }),
       customers: await deps().db.customer.count({ where: { storeId: a.actor.storeId } }),
+      webhookSubscription: await deps().db.webhookSubscription.findUniqueOrThrow({ where: { id: ids.WebhookSubscription } }),
+      webhookDeliveries: await deps().db.webhookDelivery.count(),
     });
     const before = await snapshot();
     for (const [name, inputType, input, field] of mutationCases()) {
@@ -158,7 +171,9 @@ const COVERED: Record<string, string> = {
   'Store.rewards': "lists hold only the caller's records",
   'Store.customers': "lists hold only the caller's records",
   'Store.customerCards': "lists hold only the caller's records",
+  'Store.webhookSubscriptions': "lists hold only the caller's records",
   'Mutation.createCard': 'a create names no store: it lands in the caller\'s',
+  'Mutation.createWebhookSubscription': "test/graphql/webhooks.test.ts: a create names no store, it lands in the caller's",
   'Subscription.stampsChanged': "test/graphql/subscriptions.test.ts: refuses another store's ids with NOT_FOUND",
 };
 

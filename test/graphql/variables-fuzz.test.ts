@@ -30,7 +30,8 @@ const schema = buildSchema(readFileSync(`${repoRoot}/schema.graphql`, 'utf8'));
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 
 let a: TestStore;
-let ids: Record<Exclude<NodeType, 'Store' | 'Redemption'>, number>;
+// Webhook subscriptions are left out: a fuzzed sendWebhookTest would call out to the internet.
+let ids: Record<Exclude<NodeType, 'Store' | 'Redemption' | 'WebhookSubscription'>, number>;
 
 beforeAll(async () => {
   a = await newStore(t.runtime);

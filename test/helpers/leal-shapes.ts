@@ -47,7 +47,7 @@ export const STATUS_KEYS = [
   'status', 'api_version', 'authentication', 'documentation_url', 'openapi_url', 'developer_portal_url', 'rate_limit', 'versioning',
 ];
 
-/** The endpoint index of the reference (§2), plus GET /api/v1/status. */
+/** The endpoint index of the reference (§2), plus GET /api/v1/status and the webhook subscriptions of the SDK (§10.2). */
 export const REFERENCE_ENDPOINTS: ReadonlyArray<readonly [method: string, path: string]> = [
   ['GET', '/api/v1/accounts'],
   ['GET', '/api/v1/accounts/:id'],
@@ -80,4 +80,11 @@ export const REFERENCE_ENDPOINTS: ReadonlyArray<readonly [method: string, path: 
   ['PATCH', '/api/v1/accounts/:account_id/rewards/:id'],
   ['DELETE', '/api/v1/accounts/:account_id/rewards/:id'],
   ['GET', '/api/v1/status'],
+  ['GET', '/api/v1/accounts/:account_id/webhook_subscriptions'],
+  ['POST', '/api/v1/accounts/:account_id/webhook_subscriptions'],
+  ['GET', '/api/v1/accounts/:account_id/webhook_subscriptions/:id'],
+  ['PATCH', '/api/v1/accounts/:account_id/webhook_subscriptions/:id'],
+  ['DELETE', '/api/v1/accounts/:account_id/webhook_subscriptions/:id'],
+  ['POST', '/api/v1/accounts/:account_id/webhook_subscriptions/:id/rotate_secret'],
+  ['POST', '/api/v1/accounts/:account_id/webhook_subscriptions/:id/test'],
 ];

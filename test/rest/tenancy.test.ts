@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { createLocation } from '../../src/domain/locations/location.service.ts';
 import { createPoster } from '../../src/domain/posters/poster.service.ts';
+import { createWebhookSubscription } from '../../src/domain/webhooks/webhook-subscription.service.ts';
 import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
 import { restRoutes } from '../../src/rest/mount.ts';
 import { restStore } from '../helpers/rest.ts';
@@ -26,6 +27,8 @@ async function snapshot(storeId: number) {
       db.location.findMany({ where, orderBy: { id: 'asc' } }),
       db.poster.findMany({ where, orderBy: { id: 'asc' } }),
       db.idempotencyKey.findMany({ where, orderBy: { id: 'asc' } }),
+      db.webhookSubscription.findMany({ where, orderBy: { id: 'asc' } }),
+      db.webhookDelivery.findMany({ where: { subscription: where }, orderBy: { id: 'asc' } }),
     ]),
   );
 }
@@ -123,6 +126,8 @@ const BODIES: Record<string, (owner: { cardId: number; rewardId: number }) => un
   'patch /accounts/{account_id}/posters/{id}': () => ({ poster: { title: 'Renamed' } }),
   'post /accounts/{account_id}/rewards': ({ cardId }) => ({ reward: { card_id: cardId, name: 'Planted', stamps_required: 1 } }),
   'patch /accounts/{account_id}/rewards/{id}': () => ({ reward: { name: 'Renamed' } }),
+  'post /accounts/{account_id}/webhook_subscriptions': () => ({ target_url: 'https://93.184.215.14/planted', event: 'stamp.earned' }),
+  'patch /accounts/{account_id}/webhook_subscriptions/{id}': () => ({ target_url: 'https://93.184.215.14/taken', enabled: false }),
 };
 
 it("covers every route of the route table: another store's token reads and writes nothing of the owner", async () => {
@@ -135,6 +140,7 @@ it("covers every route of the route table: another store's token reads and write
   await deps().db.customerCard.update({ where: { id: customerCard.id }, data: { stampsCount: 3 } });
   const location = await createLocation(deps(), owner.actor, { name: 'OWNERSECRET location', address: 'B' });
   const poster = await createPoster(deps(), owner.actor, card.id, {});
+  const subscription = await createWebhookSubscription(deps(), owner.actor, { targetUrl: 'https://93.184.215.14/OWNERSECRET' });
   const before = await snapshot(owner.actor.storeId);
   const ownerIds = { cardId: card.id, rewardId: rewards[0]!.id };
   const secrets = ['OWNERSECRET', customer.email!, customerCard.uuid];
@@ -148,6 +154,7 @@ it("covers every route of the route table: another store's token reads and write
       locations: location.id,
       posters: poster.id,
       rewards: rewards[0]!.id,
+      webhook_subscriptions: subscription.id,
     };
     const id = collection === undefined ? undefined : ids[collection];
     if (id === undefined) throw new Error(`no owner record for /${collection}/{id}: add one to the tenancy test`);

@@ -6,6 +6,7 @@ describe('redact', () => {
     ['Authorization: Bearer sl_abcdefghijklmnop', 'Authorization: Bearer [redacted]'],
     ['authorization: ApplePass Zm9vYmFyYmF6cXV4cXV1eA', 'authorization: ApplePass [redacted]'],
     ['token sl_Q2FyZDoxMjM0NTY3ODkw-_x leaked', 'token sl_[redacted] leaked'],
+    ['secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2La+/w="', 'secret: "whsec_[redacted]"'],
     ['push to 3f2a9c1b7e6d5a4f3e2d1c0b9a8f7e6d5c4b3a291807f6e5d4c3b2a190817263', 'push to [redacted]'],
     ['where: { email: "ada.lovelace+cafe@example.co.uk" }', 'where: { email: "[email]" }'],
     ['phone +1 (555) 123-4567 and +447700900123', 'phone [phone] and [phone]'],
