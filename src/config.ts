@@ -26,6 +26,8 @@ export interface Config {
   corsOrigins: string[];
   /** How long a valid API token is trusted without a lookup; a revocation takes effect within it. 0: never. */
   tokenCacheSeconds: number;
+  /** One log line per answered request (with its `X-Request-Id`) on stdout. */
+  logRequests: boolean;
   /** Apple and Google Wallet credentials and the push outbox (see docs/wallet.md). */
   wallet: WalletConfig;
 }
@@ -53,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: positiveInteger(env, 'REQUEST_TIMEOUT_MS', 30_000),
     corsOrigins: origins(env.CORS_ORIGINS),
     tokenCacheSeconds: nonNegativeInteger(env, 'TOKEN_CACHE_SECONDS', 5),
+    logRequests: (env.LOG_REQUESTS ?? 'true') !== 'false',
     wallet: loadWalletConfig(env),
   };
 }
