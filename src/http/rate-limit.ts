@@ -87,7 +87,8 @@ export function rateLimitKey(c: Context, actor: Actor | undefined): string {
   return `ip:${clientAddress(c)}`;
 }
 
-function clientAddress(c: Context): string {
+/** The address of the connection's peer (forwarded-for headers are not trusted). */
+export function clientAddress(c: Context): string {
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {

@@ -4,6 +4,7 @@ import type { Runtime } from '../runtime.ts';
 import { Wallet } from '../wallet/wallet.ts';
 import { mountAssets } from './assets.ts';
 import { cardThemeCss, renderCardNotFound, renderCardPage } from './card-page.ts';
+import { mountPosterPages } from './posters/routes.ts';
 import { renderTillPage } from './till-page.ts';
 import { PAGE_PATHS } from './urls.ts';
 
@@ -24,9 +25,10 @@ function pageResponse(c: Context, body: string, status: 200 | 404 = 200): Respon
   });
 }
 
-/** The customer page at /cards/<uuid>, the till at /till, and their static files at /assets. */
+/** The customer page at /cards/<uuid>, the till at /till, poster pages at /p/<slug>, and their static files at /assets. */
 export function mountPages(app: Hono, runtime: Runtime): void {
   mountAssets(app);
+  mountPosterPages(app, runtime);
   app.get(PAGE_PATHS.till, (c) => pageResponse(c, renderTillPage()));
   app.get(`${PAGE_PATHS.card}/:uuid`, async (c) => {
     const data = await getCardPageData(runtime.deps.db, c.req.param('uuid'));
