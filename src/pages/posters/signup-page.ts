@@ -44,8 +44,9 @@ export function formErrors(fields: FieldErrors): Record<string, string[]> {
 export function posterThemeCss(poster: Pick<PublicPoster, 'primaryColor' | 'secondaryColor' | 'textColor' | 'paperSize'>): string {
   const text = readableOn(poster.primaryColor, poster.textColor);
   const accentText = readableOn(poster.secondaryColor, '#000000');
-  const paper: Record<string, string> = { a4: 'A4', a5: 'A5', a6: 'A6', letter: 'letter' };
-  return `:root {\n  --poster-bg: ${poster.primaryColor};\n  --poster-fg: ${text};\n  --poster-accent: ${poster.secondaryColor};\n  --poster-accent-fg: ${accentText};\n}\n@page {\n  size: ${paper[poster.paperSize] ?? 'A4'};\n  margin: 0;\n}\n`;
+  // In lengths rather than names: browsers know `A5` and `letter` but not every one of them (A6).
+  const paper: Record<string, string> = { a4: '210mm 297mm', a5: '148mm 210mm', a6: '105mm 148mm', letter: '8.5in 11in' };
+  return `:root {\n  --poster-bg: ${poster.primaryColor};\n  --poster-fg: ${text};\n  --poster-accent: ${poster.secondaryColor};\n  --poster-accent-fg: ${accentText};\n}\n@page {\n  size: ${paper[poster.paperSize] ?? paper.a4};\n  margin: 0;\n}\n`;
 }
 
 function posterTitle(poster: PublicPoster): string {
