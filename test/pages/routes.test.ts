@@ -54,6 +54,13 @@ describe('GET /cards/:uuid', () => {
     expect(page.text).toContain('This card no longer takes stamps');
   });
 
+  it("says until when the card runs, and that an expired one has ended", async () => {
+    const running = await customerCard({ expiresAt: '2999-12-31' });
+    expect((await get(`/cards/${running.customerCard.uuid}`)).text).toContain('Valid until 31 December 2999.');
+    const ended = await customerCard({ expiresAt: '2020-01-31' });
+    expect((await get(`/cards/${ended.customerCard.uuid}`)).text).toContain('This card ended on 31 January 2020');
+  });
+
   it.each(['00000000-0000-4000-8000-000000000000', 'not-a-uuid', '1'])('is a 404 page for %s', async (uuid) => {
     const page = await get(`/cards/${uuid}`);
     expect(page.status).toBe(404);
