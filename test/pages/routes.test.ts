@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { setCardArchived } from '../../src/domain/cards/card.service.ts';
+import { setCardArchived, updateCard } from '../../src/domain/cards/card.service.ts';
 import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
 import { newStore } from '../helpers/runtime.ts';
 import { useServer } from '../helpers/server.ts';
@@ -57,7 +57,9 @@ describe('GET /cards/:uuid', () => {
   it("says until when the card runs, and that an expired one has ended", async () => {
     const running = await customerCard({ expiresAt: '2999-12-31' });
     expect((await get(`/cards/${running.customerCard.uuid}`)).text).toContain('Valid until 31 December 2999.');
-    const ended = await customerCard({ expiresAt: '2020-01-31' });
+    // Enrolled while it ran; an expired card takes no new customers.
+    const ended = await customerCard({ expiresAt: '2999-12-31' });
+    await updateCard(deps(), ended.store.actor, ended.card.id, { expiresAt: '2020-01-31' });
     expect((await get(`/cards/${ended.customerCard.uuid}`)).text).toContain('This card ended on 31 January 2020');
   });
 
