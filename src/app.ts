@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { mountGraphQL } from './graphql/mount.ts';
 import { cors } from './http/cors.ts';
 import { health } from './http/health.ts';
+import { requestId } from './http/request-id.ts';
 import { secureHeaders } from './http/security-headers.ts';
 import type { GraphQLServer } from './graphql/yoga.ts';
 import { mountPages } from './pages/mount.ts';
@@ -16,6 +17,7 @@ import { mountWallet } from './wallet/mount.ts';
 export function createApp(runtime: Runtime, graphql: GraphQLServer): Hono {
   const app = new Hono();
   const https = runtime.config.publicUrl.startsWith('https:');
+  app.use('*', requestId({ log: runtime.config.logRequests }));
   app.use('*', cors({ origins: runtime.config.corsOrigins }));
   app.use('*', secureHeaders({ https }));
   app.get('/healthz', (c) => health(c, runtime));

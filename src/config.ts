@@ -29,6 +29,10 @@ export interface Config {
   corsOrigins: string[];
   /** How long a valid API token is trusted without a lookup; a revocation takes effect within it. 0: never. */
   tokenCacheSeconds: number;
+  /** Poster sign-ups one client address, and one poster, may make per hour (per process). */
+  signupLimits: { perAddress: number; perPoster: number };
+  /** One log line per answered request (with its `X-Request-Id`) on stdout. */
+  logRequests: boolean;
   /** Apple and Google Wallet credentials and the push outbox (see docs/wallet.md). */
   wallet: WalletConfig;
   /** Per-minute budgets of the unauthenticated wallet routes (docs/wallet.md#limits). */
@@ -70,6 +74,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: positiveInteger(env, 'REQUEST_TIMEOUT_MS', 30_000),
     corsOrigins: origins(env.CORS_ORIGINS),
     tokenCacheSeconds: nonNegativeInteger(env, 'TOKEN_CACHE_SECONDS', 5),
+    logRequests: (env.LOG_REQUESTS ?? 'true') !== 'false',
+    signupLimits: {
+      perAddress: positiveInteger(env, 'SIGNUPS_PER_ADDRESS_PER_HOUR', 10),
+      perPoster: positiveInteger(env, 'SIGNUPS_PER_POSTER_PER_HOUR', 300),
+    },
     wallet: loadWalletConfig(env),
     walletLimits: {
       perAddressPerMinute: positiveInteger(env, 'WALLET_RATE_LIMIT_PER_MINUTE', 120),

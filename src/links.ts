@@ -35,13 +35,19 @@ export function appleWebServiceUrl(base: Base): string {
   return `${base.publicUrl}${PUBLIC_PATHS.appleWallet}`;
 }
 
+/** The poster's pages as paths on this gateway (the pages link each other with these). */
+export function posterPaths(slug: string): { signup: string; qrCode: string; display: string; theme: string } {
+  const path = `${PUBLIC_PATHS.poster}/${encodeURIComponent(slug)}`;
+  return { signup: path, qrCode: `${path}/qr`, display: `${path}/display`, theme: `${path}/theme.css` };
+}
+
 /**
  * The public links of a poster, built from its slug so they never need storing. The pages behind
  * them (sign-up form, QR image, on-screen poster) are served by the poster pages, not by the APIs.
  */
 export function posterUrls(base: Base, slug: string): { signup: string; qrCode: string; display: string } {
-  const url = `${base.publicUrl}${PUBLIC_PATHS.poster}/${encodeURIComponent(slug)}`;
-  return { signup: url, qrCode: `${url}/qr`, display: `${url}/display` };
+  const paths = posterPaths(slug);
+  return { signup: base.publicUrl + paths.signup, qrCode: base.publicUrl + paths.qrCode, display: base.publicUrl + paths.display };
 }
 
 /**

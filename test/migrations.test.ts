@@ -62,15 +62,18 @@ describe('applying migrations', () => {
     );
     const { db, close } = await openDatabase(scratch.url);
     try {
-      const store = await db.store.create({ data: { name: 'Old' } });
-      const card = await db.card.create({
-        data: { storeId: store.id, name: 'C', cardColor: '#000000', textColor: '#FFFFFF', stampIcon: 'coffee', stampColor: '#FFFFFF', stampsRequired: 5, stripType: 'color' },
-      });
-      const customer = await db.customer.create({ data: { storeId: store.id, firstName: 'A', email: 'a@example.com', metadata: {}, searchText: 'a' } });
-      const customerCard = await db.customerCard.create({ data: { storeId: store.id, customerId: customer.id, cardId: card.id, passToken: 't', stampsCount: 1 } });
-      const reward = await db.reward.create({ data: { storeId: store.id, cardId: card.id, name: 'R', stampsRequired: 1 } });
+      const store = await db.store.create({ data: { name: 'Old' }, select: { id: true } });
+      // In SQL: the client would also write the columns later migrations add to cards.
+      await db.$executeRaw`INSERT INTO cards (store_id, name, card_color, text_color, stamp_icon, stamp_color, stamps_required, strip_type, updated_at)
+        VALUES (${store.id}, 'C', '#000000', '#FFFFFF', 'coffee', '#FFFFFF', 5, 'color', CURRENT_TIMESTAMP)`;
+      const [card] = await db.$queryRaw<Array<{ id: number }>>`SELECT id FROM cards WHERE store_id = ${store.id}`;
+      if (!card) throw new Error('the card was not written');
+      const customer = await db.customer.create({ data: { storeId: store.id, firstName: 'A', email: 'a@example.com', metadata: {}, searchText: 'a' }, select: { id: true } });
+      const customerCard = await db.customerCard.create({ data: { storeId: store.id, customerId: customer.id, cardId: card.id, passToken: 't', stampsCount: 1 }, select: { id: true } });
+      const reward = await db.reward.create({ data: { storeId: store.id, cardId: card.id, name: 'R', stampsRequired: 1 }, select: { id: true } });
       await db.redemption.create({
         data: { storeId: store.id, customerCardId: customerCard.id, rewardId: reward.id, rewardName: 'R', stampsSpent: 1, stampsRemaining: 0 },
+        select: { id: true },
       });
       await close();
 

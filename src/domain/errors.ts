@@ -14,6 +14,8 @@ export const ErrorCode = {
   /** The reward belongs to another card of the same store. */
   REWARD_NOT_ON_CARD: 'REWARD_NOT_ON_CARD',
   CARD_ARCHIVED: 'CARD_ARCHIVED',
+  /** The card's `expiresAt` has passed: no stamps, redemptions or new customers. */
+  CARD_EXPIRED: 'CARD_EXPIRED',
   ALREADY_ENROLLED: 'ALREADY_ENROLLED',
   /** An idempotency key was used before for another operation or other parameters. */
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',

@@ -21,6 +21,7 @@ const codeDescriptions: Record<ErrorCode, string> = {
   REWARD_INACTIVE: 'The reward is inactive and cannot be redeemed.',
   REWARD_NOT_ON_CARD: 'The reward belongs to another card of the store.',
   CARD_ARCHIVED: 'The card is archived: it takes no stamps and no new customers.',
+  CARD_EXPIRED: 'The card has expired (`Card.expiresAt`): it takes no stamps, redemptions or new customers.',
   ALREADY_ENROLLED: 'The customer already holds this card.',
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before for a different request.',
   IN_USE: 'The record is still referenced and cannot be deleted.',

@@ -12,7 +12,7 @@ export interface CorsPolicy {
 
 const ALLOW_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
 const ALLOW_HEADERS = 'Authorization, Content-Type, Accept, Idempotency-Key';
-const EXPOSE_HEADERS = 'Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Location';
+const EXPOSE_HEADERS = 'Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Location, X-Request-Id';
 const MAX_AGE_SECONDS = '600';
 
 /** The `Access-Control-Allow-Origin` value for `origin`, or undefined when it is not allowed. */

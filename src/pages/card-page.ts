@@ -1,3 +1,4 @@
+import { expiryDateText, isExpired } from '../domain/cards/card.rules.ts';
 import type { CardPageData } from '../domain/customer-cards/card-page.queries.ts';
 import {
   availableRewards,
@@ -73,6 +74,7 @@ ${Array.from({ length: card.stampsRequired }, (_, i) => html`      <li class="st
       <progress id="progress" max="100" value="${progressPercentage(count, card, card.rewards)}" data-field="progress"></progress>
     </div>
     ${status === CustomerCardStatus.ARCHIVED ? html`<p class="loyalty-card__note">This card no longer takes stamps; rewards you earned can still be redeemed.</p>` : ''}
+    ${card.expiresAt && isExpired(card) ? html`<p class="loyalty-card__note">This card ended on ${expiryDateText(card.expiresAt)}: it takes no more stamps or redemptions.</p>` : card.expiresAt ? html`<p class="loyalty-card__note">Valid until ${expiryDateText(card.expiresAt)}.</p>` : ''}
   </article>
 
   <section class="panel" aria-labelledby="rewards-title">

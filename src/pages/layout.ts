@@ -5,8 +5,8 @@ export interface PageShell {
   title: string;
   /** Extra stylesheets after the shared one (e.g. a card's colours). */
   stylesheets?: string[];
-  /** The page's browser module, from `assets/`. */
-  script: string;
+  /** The page's browser module, from `assets/`; none for a page that works as plain HTML. */
+  script?: string;
   bodyClass: string;
   body: Html;
 }
@@ -21,8 +21,8 @@ export function renderPage(shell: PageShell): string {
 <title>${shell.title}</title>
 <link rel="stylesheet" href="${assetUrl('pages.css')}">
 ${(shell.stylesheets ?? []).map((href) => html`<link rel="stylesheet" href="${href}">\n`)}<link rel="icon" href="${assetUrl('favicon.svg')}" type="image/svg+xml">
-<script type="module" src="${assetUrl(shell.script)}"></script>
-</head>
+${shell.script ? html`<script type="module" src="${assetUrl(shell.script)}"></script>
+` : ''}</head>
 <body class="${shell.bodyClass}">
 ${shell.body}
 </body>

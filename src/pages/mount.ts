@@ -4,6 +4,7 @@ import type { Runtime } from '../runtime.ts';
 import { Wallet } from '../wallet/wallet.ts';
 import { mountAssets } from './assets.ts';
 import { cardThemeCss, renderCardNotFound, renderCardPage } from './card-page.ts';
+import { mountPosterPages } from './posters/routes.ts';
 import { renderTillPage } from './till-page.ts';
 import { PUBLIC_PATHS } from '../links.ts';
 
@@ -24,9 +25,10 @@ function pageResponse(c: Context, body: string, status: 200 | 404 = 200): Respon
   });
 }
 
-/** The customer page at /cards/<uuid>, the till at /till, and their static files at /assets. */
+/** The customer page at /cards/<uuid>, the till at /till, poster pages at /p/<slug>, and their static files at /assets. */
 export function mountPages(app: Hono, runtime: Runtime): void {
   mountAssets(app);
+  mountPosterPages(app, runtime);
   app.get(PUBLIC_PATHS.till, (c) => pageResponse(c, renderTillPage()));
   // Where the till's forms post when submitted before till.js has loaded: the body is never read, and
   // the browser is sent back to the page (303: with a GET), with nothing in its URL.

@@ -12,7 +12,7 @@ export const ErrorSchema = z
       .optional()
       .openapi({
         description: 'Messages keyed by snake_case parameter name; present on 400, 413, 415 and 422',
-        example: { stamps_required: ['must be less than or equal to 18'] },
+        example: { stamps_required: ['must be less than or equal to 21'] },
       }),
   })
   .openapi('Error');

@@ -60,6 +60,7 @@ export class ApplePassBuilder {
     // One explicit barcode: given a bare string the library emits every format it knows.
     pass.setBarcodes(content.barcode);
     if (content.locations.length > 0) pass.setLocations(...content.locations);
+    if (content.expirationDate) pass.setExpirationDate(content.expirationDate);
     for (const [name, png] of Object.entries(images)) pass.addBuffer(name, png);
     return pass.getAsBuffer();
   }

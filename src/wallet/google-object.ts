@@ -1,6 +1,6 @@
 import { displayStoreName } from '../domain/stores/store.service.ts';
 import { googlePassImageUrls } from '../links.ts';
-import { type PassSource, rewardOutlook, stampProgress } from './pass-model.ts';
+import { memberName, passOptions, type PassSource, rewardOutlook, stampProgress } from './pass-model.ts';
 
 /**
  * The pure mapping from a customer card to Google Wallet's loyalty class (one per card template) and
@@ -28,15 +28,22 @@ export interface LoyaltyClass {
 export interface LoyaltyObject {
   id: string;
   classId: string;
-  state: 'ACTIVE';
+  /** EXPIRED once the card's `expiresAt` has passed: Google moves the pass to "Expired passes". */
+  state: 'ACTIVE' | 'EXPIRED';
   accountName: string;
   barcode: { type: 'QR_CODE'; value: string };
   loyaltyPoints: { label: string; balance: { string: string } };
-  secondaryLoyaltyPoints: { label: string; balance: { string: string } };
+  secondaryLoyaltyPoints?: { label: string; balance: { string: string } };
   heroImage: GoogleImage;
+  /** The card's auxiliary texts, shown on the front of the pass. */
+  textModulesData?: Array<{ id: string; header: string; body: string }>;
+  validTimeInterval?: { end: { date: string } };
 }
 
-export type LoyaltyObjectPatch = Pick<LoyaltyObject, 'loyaltyPoints' | 'secondaryLoyaltyPoints' | 'heroImage'> & {
+export type LoyaltyObjectPatch = Pick<
+  LoyaltyObject,
+  'loyaltyPoints' | 'secondaryLoyaltyPoints' | 'heroImage' | 'state' | 'textModulesData' | 'validTimeInterval'
+> & {
   /** The class carries the colour at first; a patch brings later card colour changes along. */
   hexBackgroundColor: string;
   notifyPreference?: 'notifyOnUpdate';
@@ -73,29 +80,40 @@ export function toLoyaltyClass(source: GoogleSource, ids: GoogleIds): LoyaltyCla
   };
 }
 
-export function toLoyaltyObject(source: GoogleSource, ids: GoogleIds): LoyaltyObject {
+export function toLoyaltyObject(source: GoogleSource, ids: GoogleIds, now: Date = new Date()): LoyaltyObject {
   const uuid = source.customerCard.uuid;
-  const { loyaltyPoints, secondaryLoyaltyPoints, heroImage } = toLoyaltyObjectPatch(source, ids, false);
+  const { hexBackgroundColor: _colour, notifyPreference: _notify, ...shown } = toLoyaltyObjectPatch(source, ids, false, now);
+  const member = passOptions(source.card, now).showMember ? memberName(source) : '';
   return {
     id: googleObjectId(ids, uuid),
     classId: googleClassId(ids, source.card.id),
-    state: 'ACTIVE',
-    // Not the holder's name: the save link is reachable from the card's uuid (see SECURITY.md).
-    accountName: displayStoreName(source.store),
+    // The holder's first name only when the card opts in: the save link is reachable from the card's uuid (SECURITY.md).
+    accountName: member || displayStoreName(source.store),
     barcode: { type: 'QR_CODE', value: uuid },
-    loyaltyPoints,
-    secondaryLoyaltyPoints,
-    heroImage,
+    ...shown,
   };
 }
 
 /** What changes with the stamps; `notify` asks Google to alert the holder (at most 3 times a day). */
-export function toLoyaltyObjectPatch(source: PassSource, ids: Pick<GoogleIds, 'publicUrl'>, notify: boolean): LoyaltyObjectPatch {
+export function toLoyaltyObjectPatch(
+  source: PassSource,
+  ids: Pick<GoogleIds, 'publicUrl'>,
+  notify: boolean,
+  now: Date = new Date(),
+): LoyaltyObjectPatch {
   const { customerCard, card } = source;
   const outlook = rewardOutlook(customerCard.stampsCount, card.stampsRequired, source.rewards);
+  const options = passOptions(card, now);
   return {
+    state: options.expired ? 'EXPIRED' : 'ACTIVE',
     loyaltyPoints: { label: 'Stamps', balance: { string: stampProgress(customerCard.stampsCount, card.stampsRequired) } },
-    secondaryLoyaltyPoints: { label: sentenceCase(outlook.label), balance: { string: outlook.value } },
+    ...(options.showStampsToReward
+      ? { secondaryLoyaltyPoints: { label: sentenceCase(outlook.label), balance: { string: outlook.value } } }
+      : {}),
+    ...(options.auxiliary.length > 0
+      ? { textModulesData: options.auxiliary.map((body, i) => ({ id: `extra${i + 1}`, header: '', body })) }
+      : {}),
+    ...(options.expiresAt ? { validTimeInterval: { end: { date: options.expiresAt.toISOString() } } } : {}),
     heroImage: image(googleImageUrls(ids.publicUrl, source).hero),
     hexBackgroundColor: card.cardColor,
     ...(notify ? { notifyPreference: 'notifyOnUpdate' as const } : {}),

@@ -53,13 +53,14 @@ export function logoPng(artwork: Pick<PassArtwork, 'cardColor' | 'stampColor'>, 
 }
 
 export function stripPng(artwork: PassArtwork, width: number, height: number): Buffer {
-  const key = `strip:${JSON.stringify(artwork.strip)}:${artwork.stampColor}:${artwork.stamps.filled}/${artwork.stamps.total}:${width}x${height}`;
+  const key = `strip:${JSON.stringify(artwork.strip)}:${artwork.stampColor}:${artwork.slotColor}:${artwork.stamps.filled}/${artwork.stamps.total}:${width}x${height}`;
   return cached(key, () => {
     const raster = new Raster(width, height);
     const background = parseHex(artwork.strip.color);
     raster.fill(background);
     if (artwork.strip.kind === 'preset') drawPreset(raster, artwork.strip.preset, background);
-    drawStampGrid(raster, artwork.stamps.filled, artwork.stamps.total, parseHex(artwork.stampColor), background);
+    const slot = artwork.slotColor ? parseHex(artwork.slotColor) : null;
+    drawStampGrid(raster, artwork.stamps.filled, artwork.stamps.total, parseHex(artwork.stampColor), slot ?? background, slot !== null);
     return raster.toPng();
   });
 }
@@ -74,7 +75,7 @@ function drawStampMark(raster: Raster, cx: number, cy: number, r: number, stamp:
  * One circle per stamp in up to three rows, filled for collected stamps and outlined for the rest.
  * Outlines use the stamp colour, or a contrasting tint when it would vanish into the background.
  */
-function drawStampGrid(raster: Raster, filled: number, total: number, stamp: Rgb, background: Rgb): void {
+function drawStampGrid(raster: Raster, filled: number, total: number, stamp: Rgb, background: Rgb, slots: boolean): void {
   if (total < 1) return;
   const rows = total <= 6 ? 1 : total <= 12 ? 2 : 3;
   const cols = Math.ceil(total / rows);
@@ -88,6 +89,7 @@ function drawStampGrid(raster: Raster, filled: number, total: number, stamp: Rgb
     const cy = (raster.height - rows * cell) / 2 + cell / 2 + row * cell;
     for (let col = 0; col < inRow; col++, index++) {
       const cx = startX + col * cell;
+      if (slots) raster.circle(cx, cy, cell * 0.46, background);
       if (index < filled) {
         raster.circle(cx, cy, radius, stamp);
       } else {

@@ -1,3 +1,4 @@
+import { auxiliaryFieldsOf, expiryDateText, isExpired } from '../domain/cards/card.rules.ts';
 import { availableRewards, nextReward } from '../domain/customer-cards/progress.rules.ts';
 import { displayStoreName } from '../domain/stores/store.service.ts';
 
@@ -18,9 +19,19 @@ export interface PassSource {
     stripColor: string | null;
     stripPreset: string | null;
     headerText: string | null;
+    /** Leal's newer card fields; absent ones take the card defaults. */
+    stampBackgroundColor?: string | null;
+    stripOpacity?: number;
+    /** A list of texts (the stored JSON column). */
+    auxiliaryFields?: unknown;
+    expiresAt?: Date | null;
+    showMemberField?: boolean;
+    showStampsToRewardField?: boolean;
   };
   rewards: ReadonlyArray<{ id: number; name: string; stampsRequired: number; active: boolean; position: number }>;
   store: { name: string; storeName: string | null };
+  /** The holder's first name, shown only on cards with `showMemberField` (see SECURITY.md). */
+  holder?: { firstName: string };
   locations?: ReadonlyArray<{ name: string; latitude: number | null; longitude: number | null }>;
   /** The customer page of the card, shown as a link on the back of the pass. */
   pageUrl?: string;
@@ -54,7 +65,11 @@ export interface PassContent {
     labelColor: string;
     logoText: string;
     sharingProhibited: boolean;
+    /** Set on a pass served after the card expired. */
+    voided?: boolean;
   };
+  /** The card's `expiresAt`: Wallet shows the pass as expired from then on by itself. */
+  expirationDate?: Date;
   headerFields: PassField[];
   primaryFields: PassField[];
   secondaryFields: PassField[];
@@ -72,6 +87,8 @@ export interface PassArtwork {
   /** Background of the strip: the strip colour, a preset pattern, or the card colour. */
   strip: { kind: 'color'; color: string } | { kind: 'preset'; preset: string; color: string };
   stamps: { filled: number; total: number };
+  /** A disc of this colour behind every stamp slot (`stampBackgroundColor`); null: none. */
+  slotColor: string | null;
 }
 
 export interface RewardOutlook {
@@ -84,11 +101,25 @@ const MAX_LOCATIONS = 10;
 // passkit-generator (and Apple) refuse shorter authentication tokens.
 const MIN_TOKEN_LENGTH = 16;
 
-export function toPassProps(source: PassSource, identity: PassIdentity): PassContent {
+/** What the pass shows of the card's optional parts, as set by the card's switches and texts. */
+export function passOptions(card: PassSource['card'], now: Date = new Date()) {
+  const expiresAt = card.expiresAt ?? null;
+  return {
+    showMember: card.showMemberField ?? false,
+    showStampsToReward: card.showStampsToRewardField ?? true,
+    auxiliary: auxiliaryFieldsOf({ auxiliaryFields: card.auxiliaryFields }).filter((text) => text.trim() !== ''),
+    expiresAt,
+    expired: isExpired({ expiresAt }, now),
+  };
+}
+
+export function toPassProps(source: PassSource, identity: PassIdentity, now: Date = new Date()): PassContent {
   const { customerCard, card, store } = source;
   const storeName = displayStoreName(store);
+  const options = passOptions(card, now);
   const progress = stampProgress(customerCard.stampsCount, card.stampsRequired);
   const outlook = rewardOutlook(customerCard.stampsCount, card.stampsRequired, source.rewards);
+  const member = options.showMember ? memberName(source) : '';
   const webService =
     customerCard.passToken.length >= MIN_TOKEN_LENGTH
       ? { webServiceURL: identity.webServiceURL, authenticationToken: customerCard.passToken }
@@ -106,14 +137,17 @@ export function toPassProps(source: PassSource, identity: PassIdentity): PassCon
       labelColor: toRgb(card.textColor),
       logoText: storeName,
       sharingProhibited: true,
+      ...(options.expired ? { voided: true } : {}),
     },
+    ...(options.expiresAt ? { expirationDate: options.expiresAt } : {}),
     headerFields: [{ key: 'stamps', label: 'STAMPS', value: progress, changeMessage: 'Stamps: %@' }],
     primaryFields: [],
-    // No holder name: anyone who has seen the card's uuid (the barcode, the card number, the page
-    // link) can download the pass, so it shows no more about its holder than the card page does.
-    secondaryFields: [{ key: 'reward', label: outlook.label, value: outlook.value }],
-    auxiliaryFields: [],
-    backFields: backFields(source, storeName),
+    secondaryFields: [
+      ...(options.showStampsToReward ? [{ key: 'reward', label: outlook.label, value: outlook.value }] : []),
+      ...(member ? [{ key: 'member', label: 'MEMBER', value: member }] : []),
+    ],
+    auxiliaryFields: options.auxiliary.map((value, i) => ({ key: `extra${i + 1}`, label: '', value })),
+    backFields: backFields(source, storeName, options.expiresAt),
     barcode: { message: customerCard.uuid, format: 'PKBarcodeFormatQR', messageEncoding: 'iso-8859-1', altText: customerCard.uuid },
     locations: (source.locations ?? [])
       .filter((l): l is { name: string; latitude: number; longitude: number } => l.latitude !== null && l.longitude !== null)
@@ -125,7 +159,8 @@ export function toPassProps(source: PassSource, identity: PassIdentity): PassCon
 
 export function passArtwork(source: Pick<PassSource, 'card' | 'customerCard'>): PassArtwork {
   const { card } = source;
-  const background = card.stripType === 'color' && card.stripColor ? card.stripColor : card.cardColor;
+  const stripColor = card.stripType === 'color' && card.stripColor ? card.stripColor : card.cardColor;
+  const background = blendHex(card.cardColor, stripColor, (card.stripOpacity ?? 100) / 100);
   // `image` strips have no upload in the reference API, so they fall back to the card colour.
   const strip: PassArtwork['strip'] =
     card.stripType === 'preset' && card.stripPreset
@@ -136,7 +171,16 @@ export function passArtwork(source: Pick<PassSource, 'card' | 'customerCard'>): 
     stampColor: card.stampColor,
     strip,
     stamps: { filled: Math.min(source.customerCard.stampsCount, card.stampsRequired), total: card.stampsRequired },
+    slotColor: card.stampBackgroundColor ?? null,
   };
+}
+
+/** `top` laid over `bottom` with `opacity` (0–1), as `#RRGGBB`: the strip colour over the card colour. */
+export function blendHex(bottom: string, top: string, opacity: number): string {
+  const channels = (hex: string) => [0, 2, 4].map((i) => Number.parseInt(hex.slice(1 + i, 3 + i), 16));
+  const [b, t] = [channels(bottom), channels(top)];
+  const mixed = t.map((value, i) => Math.round(value * opacity + b[i]! * (1 - opacity)));
+  return `#${mixed.map((value) => value.toString(16).padStart(2, '0')).join('').toUpperCase()}`;
 }
 
 /** "4 / 8": the balance against the card's requirement; stamps beyond it are kept and shown. */
@@ -173,7 +217,7 @@ export function toRgb(hex: string): string {
   return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
 }
 
-function backFields(source: PassSource, storeName: string): PassField[] {
+function backFields(source: PassSource, storeName: string, expiresAt: Date | null): PassField[] {
   const active = source.rewards
     .filter((r) => r.active)
     .sort((a, b) => a.position - b.position || a.stampsRequired - b.stampsRequired || a.id - b.id);
@@ -186,8 +230,17 @@ function backFields(source: PassSource, storeName: string): PassField[] {
       value: active.map((r) => `${r.name}: ${r.stampsRequired} ${r.stampsRequired === 1 ? 'stamp' : 'stamps'}`).join('\n'),
     });
   }
+  if (expiresAt) fields.push({ key: 'expires', label: 'VALID UNTIL', value: expiryDateText(expiresAt) });
   if (source.pageUrl) fields.push({ key: 'page', label: 'YOUR CARD ONLINE', value: source.pageUrl });
   fields.push({ key: 'store', label: 'STORE', value: storeName });
   fields.push({ key: 'number', label: 'CARD NUMBER', value: source.customerCard.uuid });
   return fields;
+}
+
+/**
+ * The MEMBER field: the holder's first name and nothing more. Anyone who has seen a card's uuid can
+ * download its pass, so a card that opts in reveals no surname or contact detail.
+ */
+export function memberName(source: Pick<PassSource, 'holder'>): string {
+  return source.holder?.firstName.trim() ?? '';
 }

@@ -8,6 +8,7 @@ export function passSourceOf(card: PassCard): PassSource & { card: PassSource['c
     card: card.card,
     rewards: card.card.rewards,
     store: card.store,
+    holder: { firstName: card.customer.firstName },
     locations: card.store.locations,
   };
 }

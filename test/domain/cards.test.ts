@@ -52,7 +52,7 @@ describe('createCard', () => {
     ['no name', {}, ['name']],
     ['a blank name', { name: '  ' }, ['name']],
     ['stampsRequired 0', { name: 'x', stampsRequired: 0 }, ['stampsRequired']],
-    ['stampsRequired 19', { name: 'x', stampsRequired: 19 }, ['stampsRequired']],
+    ['stampsRequired 22', { name: 'x', stampsRequired: 22 }, ['stampsRequired']],
     ['initialStamps = stampsRequired', { name: 'x', stampsRequired: 5, initialStamps: 5 }, ['initialStamps']],
     ['initialStamps above the default requirement', { name: 'x', initialStamps: 10 }, ['initialStamps']],
     ['negative initialStamps', { name: 'x', initialStamps: -1 }, ['initialStamps']],
@@ -139,7 +139,7 @@ describe('updateCard', () => {
   });
 
   it.each<[string, CardInput, string[]]>([
-    ['stampsRequired 19', { stampsRequired: 19 }, ['stampsRequired']],
+    ['stampsRequired 22', { stampsRequired: 22 }, ['stampsRequired']],
     ['stampsRequired below the initial stamps', { stampsRequired: 1 }, ['initialStamps']],
     ['initialStamps at the requirement', { initialStamps: 6 }, ['initialStamps']],
     ['a blank name', { name: '' }, ['name']],

@@ -65,7 +65,7 @@ describe('createCard', () => {
   it('reports every invalid attribute as an INVALID user error and creates nothing', async () => {
     const { token, actor } = await newStore(t.runtime);
     const data = await api.data(token, CREATE, {
-      input: { name: ' ', cardColor: 'red', stampsRequired: 19, initialStamps: -1, stampIcon: 'Not An Icon' },
+      input: { name: ' ', cardColor: 'red', stampsRequired: 22, initialStamps: -1, stampIcon: 'Not An Icon' },
     });
     expect(data.createCard.card).toBeNull();
     const fields = data.createCard.userErrors.map((e: { field: string[] }) => e.field.join('.'));
@@ -73,7 +73,7 @@ describe('createCard', () => {
     expect(data.createCard.userErrors.every((e: { code: string }) => e.code === 'INVALID')).toBe(true);
     expect(data.createCard.userErrors).toContainEqual({
       field: ['input', 'stampsRequired'],
-      message: 'must be less than or equal to 18',
+      message: 'must be less than or equal to 21',
       code: 'INVALID',
     });
     expect(await deps().db.card.count({ where: { storeId: actor.storeId } })).toBe(0);

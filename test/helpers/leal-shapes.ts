@@ -13,6 +13,9 @@ export const CARD_KEYS = [
   'id', 'name', 'card_color', 'text_color', 'stamp_icon', 'stamp_color', 'stamps_required', 'initial_stamps',
   'strip_type', 'strip_color', 'strip_preset', 'header_text', 'archived_at', 'rewards_count',
   'customer_cards_count', 'created_at', 'updated_at',
+  // Leal's current SDK
+  'stamp_background_color', 'strip_opacity', 'auxiliary_fields', 'expires_at', 'show_member_field',
+  'show_stamps_to_reward_field',
 ];
 export const EXTRA_CARD_KEYS = ['account_id'];
 

@@ -22,6 +22,8 @@ export interface PassJson {
   barcodes: Array<{ message: string; format: string }>;
   storeCard: Record<'headerFields' | 'primaryFields' | 'secondaryFields' | 'auxiliaryFields' | 'backFields', PassFieldJson[]>;
   locations?: Array<{ latitude: number; longitude: number }>;
+  expirationDate?: string;
+  voided?: boolean;
 }
 
 export interface PassFieldJson {

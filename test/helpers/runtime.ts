@@ -27,7 +27,8 @@ export function useRuntime(env: Record<string, string> = {}): TestRuntime {
   let scratch: ScratchDatabase;
   beforeAll(async () => {
     scratch = await createScratchDatabase();
-    const config = loadConfig({ PORT: '0', DATABASE_URL: scratch.url, SEED_DEMO: 'false', ...env });
+    // Request log lines would bury the test report; the test of the log line turns them on.
+    const config = loadConfig({ PORT: '0', DATABASE_URL: scratch.url, SEED_DEMO: 'false', LOG_REQUESTS: 'false', ...env });
     state.runtime = await startRuntime(config, { migrate: false, onQuery: (sql) => !BACKGROUND.test(sql) && state.queries.push(sql) });
   });
   afterAll(async () => {

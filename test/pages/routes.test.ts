@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { setCardArchived } from '../../src/domain/cards/card.service.ts';
+import { setCardArchived, updateCard } from '../../src/domain/cards/card.service.ts';
 import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
 import { newStore } from '../helpers/runtime.ts';
 import { useServer } from '../helpers/server.ts';
@@ -52,6 +52,15 @@ describe('GET /cards/:uuid', () => {
     const page = await get(`/cards/${held.uuid}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('This card no longer takes stamps');
+  });
+
+  it("says until when the card runs, and that an expired one has ended", async () => {
+    const running = await customerCard({ expiresAt: '2999-12-31' });
+    expect((await get(`/cards/${running.customerCard.uuid}`)).text).toContain('Valid until 31 December 2999.');
+    // Enrolled while it ran; an expired card takes no new customers.
+    const ended = await customerCard({ expiresAt: '2999-12-31' });
+    await updateCard(deps(), ended.store.actor, ended.card.id, { expiresAt: '2020-01-31' });
+    expect((await get(`/cards/${ended.customerCard.uuid}`)).text).toContain('This card ended on 31 January 2020');
   });
 
   it.each(['00000000-0000-4000-8000-000000000000', 'not-a-uuid', '1'])('is a 404 page for %s', async (uuid) => {

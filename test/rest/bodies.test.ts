@@ -133,9 +133,9 @@ describe('request bodies', () => {
 
   it('ignores unknown attributes, as Rails’ strong parameters do', async () => {
     const { api, path } = await restStore(t);
-    const response = expectStatus(await api.post(`${path}/cards`, { card: { name: 'x', stamp_background_color: '#000000', id: 12345 } }), 201);
+    const response = expectStatus(await api.post(`${path}/cards`, { card: { name: 'x', favourite_colour: '#000000', id: 12345 } }), 201);
     expect(response.body.id).not.toBe(12345);
-    expect(response.body).not.toHaveProperty('stamp_background_color');
+    expect(response.body).not.toHaveProperty('favourite_colour');
   });
 });
 

@@ -51,7 +51,7 @@ describe('POST /accounts/:account_id/cards', () => {
     [{}, 'card', 'is missing'],
     [{ card: 'Coffee' }, 'card', 'must be an object'],
     [{ card: {} }, 'name', "can't be blank"],
-    [{ card: { name: 'x', stamps_required: 19 } }, 'stamps_required', 'must be less than or equal to 18'],
+    [{ card: { name: 'x', stamps_required: 22 } }, 'stamps_required', 'must be less than or equal to 21'],
     [{ card: { name: 'x', stamps_required: 0 } }, 'stamps_required', 'must be greater than or equal to 1'],
     [{ card: { name: 'x', stamps_required: 'ten' } }, 'stamps_required', 'must be an integer'],
     [{ card: { name: 'x', stamps_required: 2.5 } }, 'stamps_required', 'must be an integer'],

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CARD_DEFAULTS, type CardAttributes, MAX_STAMPS_REQUIRED, STRIP_TYPES, validateCard } from '../../src/domain/cards/card.rules.ts';
+import {
+  CARD_DEFAULTS,
+  type CardAttributes,
+  expiryDateText,
+  isExpired,
+  MAX_STAMPS_REQUIRED,
+  normalizeCardInput,
+  STRIP_TYPES,
+  validateCard,
+} from '../../src/domain/cards/card.rules.ts';
 import { fieldErrorsOf } from '../helpers/errors.ts';
 
 const valid: CardAttributes = { ...CARD_DEFAULTS, name: 'Coffee' };
@@ -13,19 +22,19 @@ function errorsFor(changes: Record<string, unknown>, touched: Iterable<string> =
 describe('validateCard', () => {
   it('accepts the defaults with a name', () => {
     expect(fieldErrorsOf(() => validateCard(valid, ALL))).toEqual({});
-    expect(MAX_STAMPS_REQUIRED).toBe(18);
+    expect(MAX_STAMPS_REQUIRED).toBe(21);
     expect(STRIP_TYPES).toEqual(['color', 'image', 'preset']);
   });
 
-  describe('stampsRequired 1–18', () => {
-    it.each([1, 2, 10, 18])('accepts %s', (stampsRequired) => {
+  describe('stampsRequired 1–21', () => {
+    it.each([1, 2, 10, 18, 19, 21])('accepts %s', (stampsRequired) => {
       expect(errorsFor({ stampsRequired, initialStamps: 0 })).toEqual({});
     });
     it.each([
       [0, 'must be greater than or equal to 1'],
       [-1, 'must be greater than or equal to 1'],
-      [19, 'must be less than or equal to 18'],
-      [21, 'must be less than or equal to 18'],
+      [22, 'must be less than or equal to 21'],
+      [99, 'must be less than or equal to 21'],
       [2.5, 'must be an integer'],
       ['10', 'must be an integer'],
       [null, 'must be an integer'],
@@ -133,7 +142,38 @@ describe('validateCard', () => {
     expect(fieldErrorsOf(() => validateCard({ ...broken, name: '' }, ALL))).toEqual({
       name: ["can't be blank"],
       cardColor: ['must be a hex colour like #6B4226'],
-      stampsRequired: ['must be less than or equal to 18'],
+      stampsRequired: ['must be less than or equal to 21'],
     });
+  });
+});
+
+describe("Leal's SDK card fields", () => {
+  it('normalises what the APIs send: ISO texts to times, blank auxiliary texts dropped', () => {
+    expect(normalizeCardInput({ expiresAt: '2030-01-31' }).expiresAt).toEqual(new Date('2030-01-31T00:00:00Z'));
+    expect(normalizeCardInput({ expiresAt: '2030-01-31T10:00:00+02:00' }).expiresAt).toEqual(new Date('2030-01-31T08:00:00Z'));
+    expect(normalizeCardInput({ expiresAt: '2030-02-31' }).expiresAt).toBe('2030-02-31');
+    expect(normalizeCardInput({ expiresAt: 'tomorrow' }).expiresAt).toBe('tomorrow');
+    expect(normalizeCardInput({ auxiliaryFields: [' a ', '', null, '  '] }).auxiliaryFields).toEqual(['a']);
+    expect(normalizeCardInput({ auxiliaryFields: null }).auxiliaryFields).toEqual([]);
+    expect(normalizeCardInput({ auxiliaryFields: [1] }).auxiliaryFields).toEqual([1]);
+  });
+
+  it('checks each field', () => {
+    expect(errorsFor({ stampBackgroundColor: null, stripOpacity: 0, auxiliaryFields: ['a', 'b'], expiresAt: null })).toEqual({});
+    expect(errorsFor({ stripOpacity: 100, showMemberField: false, showStampsToRewardField: true })).toEqual({});
+    expect(errorsFor({ stripOpacity: 1.5 })).toEqual({ stripOpacity: ['must be an integer'] });
+    expect(errorsFor({ auxiliaryFields: [1] })).toEqual({ auxiliaryFields: ['must be a list of texts'] });
+    expect(errorsFor({ expiresAt: '2030-01-01' })).toEqual({
+      expiresAt: ['must be an ISO 8601 date or time, e.g. 2027-12-31T23:59:59Z, or null for never'],
+    });
+    expect(errorsFor({ showStampsToRewardField: 'yes' })).toEqual({ showStampsToRewardField: ['must be true or false'] });
+  });
+
+  it('knows when a card has expired', () => {
+    const now = new Date('2030-01-01T12:00:00Z');
+    expect(isExpired({ expiresAt: null }, now)).toBe(false);
+    expect(isExpired({ expiresAt: new Date('2030-01-01T12:00:01Z') }, now)).toBe(false);
+    expect(isExpired({ expiresAt: new Date('2030-01-01T12:00:00Z') }, now)).toBe(true);
+    expect(expiryDateText(new Date('2030-01-31T23:30:00Z'))).toBe('31 January 2030');
   });
 });

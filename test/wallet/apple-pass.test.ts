@@ -26,6 +26,26 @@ async function downloadPass(uuid: string) {
 }
 
 describe('apple_wallet_url', () => {
+  it("shows Leal's SDK card fields in pass.json, and voids the pass of an expired card", async () => {
+    const { actor } = await newStore(t.runtime);
+    const { card, customerCard } = await seedPassCard(t.runtime.deps, actor, {
+      auxiliaryFields: ['Open daily', 'Oat milk free'],
+      showMemberField: false,
+      showStampsToRewardField: true,
+      expiresAt: '2999-01-01T00:00:00Z',
+    });
+    const live = (await downloadPass(customerCard.uuid)).pkpass.pass;
+    expect(live.storeCard.auxiliaryFields.map((f) => f.value)).toEqual(['Open daily', 'Oat milk free']);
+    expect(live.storeCard.secondaryFields.map((f) => f.key)).toEqual(['reward']);
+    expect(Date.parse(live.expirationDate ?? '')).toBe(Date.parse('2999-01-01T00:00:00Z'));
+    expect(live.voided).toBeUndefined();
+
+    await updateCard(t.runtime.deps, actor, card.id, { expiresAt: '2020-01-01T00:00:00Z' });
+    const expired = (await downloadPass(customerCard.uuid)).pkpass.pass;
+    expect(expired.voided).toBe(true);
+    expect(Date.parse(expired.expirationDate ?? '')).toBe(Date.parse('2020-01-01T00:00:00Z'));
+  });
+
   it('serves a signed store card whose manifest and PKCS#7 signature verify', async () => {
     const { actor } = await newStore(t.runtime);
     const { customerCard } = await seedPassCard(t.runtime.deps, actor, { stripType: 'color', stripColor: '#222222' });

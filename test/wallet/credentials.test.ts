@@ -126,7 +126,11 @@ describe('a gateway with broken Apple credentials', () => {
     const { customerCard } = await seedPassCard(t.runtime.deps, actor);
     const pass = await fetch(`${t.url}/wallet/apple/${customerCard.uuid}.pkpass`);
     expect(pass.status).toBe(503);
-    expect(await pass.json()).toEqual({ error: 'Apple Wallet passes are not available on this gateway' });
+    // A 5xx names its request, for matching a report to the log line.
+    expect(await pass.json()).toEqual({
+      error: 'Apple Wallet passes are not available on this gateway',
+      request_id: pass.headers.get('x-request-id'),
+    });
     const list = await fetch(`${t.url}/wallet/apple/v1/devices/abc/registrations/pass.x`);
     expect(list.status).toBe(503);
     expect((await fetch(`${t.url}/wallet/apple/00000000-0000-4000-8000-000000000000.pkpass`)).status).toBe(404);

@@ -3,7 +3,7 @@ import type { Actor, Deps } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
 import { idempotent, recordKey, checkIdempotencyKey } from '../idempotency.ts';
 import { definedOnly, isDatabaseId, pickKnown } from '../validation.ts';
-import { CARD_DEFAULTS, type CardAttributes, validateCard } from './card.rules.ts';
+import { CARD_DEFAULTS, type CardAttributes, normalizeCardInput, validateCard } from './card.rules.ts';
 import { enqueueCardPassesUpdate } from '../wallet/pass-updates.ts';
 
 export type CardRow = Prisma.CardGetPayload<object>;
@@ -12,7 +12,11 @@ export type CardRow = Prisma.CardGetPayload<object>;
 export const CardScope = { ACTIVE: 'active', ARCHIVED: 'archived', ALL: 'all' } as const;
 export type CardScope = (typeof CardScope)[keyof typeof CardScope];
 
-export type CardInput = Partial<CardAttributes>;
+/** What the APIs pass in: `expiresAt` may still be ISO 8601 text, `auxiliaryFields` may hold blanks. */
+export type CardInput = Partial<Omit<CardAttributes, 'expiresAt' | 'auxiliaryFields'>> & {
+  expiresAt?: Date | string | null;
+  auxiliaryFields?: Array<string | null> | null;
+};
 
 const CARD_KEYS = ['name', ...Object.keys(CARD_DEFAULTS)] as (keyof CardAttributes)[];
 
@@ -39,7 +43,7 @@ export async function createCard(
   input: CardInput,
   idempotencyKey?: string | null,
 ): Promise<CardRow> {
-  const given = definedOnly(pickKnown(input, CARD_KEYS));
+  const given = definedOnly(pickKnown(normalizeCardInput(input), CARD_KEYS));
   const merged = { ...CARD_DEFAULTS, name: '', ...given } as CardAttributes;
   validateCard(merged, new Set([...Object.keys(given), 'name', 'initialStamps']));
   const key = checkIdempotencyKey(idempotencyKey);
@@ -64,7 +68,8 @@ export async function createCard(
  */
 export async function updateCard(deps: Deps, actor: Actor, id: number, input: CardInput): Promise<CardRow> {
   const card = await getCard(deps, actor, id);
-  const given = definedOnly(pickKnown(input, CARD_KEYS));
+  const given = definedOnly(pickKnown(normalizeCardInput(input), CARD_KEYS));
+  // Once validated, `given` holds stored forms only (a time, a list of texts).
   validateCard({ ...card, ...given } as CardAttributes, new Set(Object.keys(given)));
   if (Object.keys(given).length === 0) return card;
   if (given.stampsRequired !== undefined && given.stampsRequired < card.stampsRequired) {
@@ -75,7 +80,7 @@ export async function updateCard(deps: Deps, actor: Actor, id: number, input: Ca
     }
   }
   return deps.db.$transaction(async (tx) => {
-    const updated = await tx.card.update({ where: { id: card.id }, data: given });
+    const updated = await tx.card.update({ where: { id: card.id }, data: given as Partial<CardAttributes> });
     await enqueueCardPassesUpdate(tx, card.id);
     return updated;
   });

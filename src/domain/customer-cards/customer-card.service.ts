@@ -4,6 +4,7 @@ import { DomainError, ErrorCode, FieldErrorCollector, invalid, notFound } from '
 import { checkIdempotencyKey, idempotent, isForeignKeyViolation, recordKey } from '../idempotency.ts';
 import { announce, type LedgerEntryRow, postLedgerEntry, type RedemptionRow } from '../ledger/ledger.ts';
 import { checkIdInput, isDatabaseId } from '../validation.ts';
+import { cardExpired, isExpired } from '../cards/card.rules.ts';
 
 export type CustomerCardWithCard = Prisma.CustomerCardGetPayload<{ include: { card: true } }>;
 
@@ -52,7 +53,7 @@ export async function getCustomerCard(deps: Deps, actor: Actor, ref: CustomerCar
 
 /**
  * Adds stamps to a customer card.
- * Rules: `stamps` is an integer from 1 to the card's stamps required; an archived card takes none;
+ * Rules: `stamps` is an integer from 1 to the card's stamps required; an archived or expired card takes none;
  * stamps beyond the card's requirement are kept. The balance and its ledger entry are written in one
  * transaction, so concurrent calls never lose or double a stamp. With an idempotency key a retry
  * returns the first result and writes nothing.
@@ -84,6 +85,7 @@ export async function addStamps(deps: Deps, actor: Actor, input: AddStampsInput)
           stamps: ['cannot be added to an archived card'],
         });
       }
+      if (isExpired(current.card)) throw cardExpired(current.card.expiresAt!, 'stamps', 'stamps');
       const posting = await deps.db.$transaction(async (tx) => {
         // The card was read just before; reading it again in here would only cost statements.
         const posted = await postLedgerEntry(tx, deps, actor, {
@@ -110,7 +112,7 @@ export async function addStamps(deps: Deps, actor: Actor, input: AddStampsInput)
 /**
  * Redeems a reward of the customer card's card, spending the reward's stamps.
  * Rules: the reward must be of this store (else not found), of this card, and active; the balance must
- * cover its cost. The check and the deduction are one conditional update, so two racing redemptions
+ * cover its cost; an expired card redeems nothing. The check and the deduction are one conditional update, so two racing redemptions
  * can never spend the same stamps. Redeeming on an archived card is allowed: the stamps were earned.
  */
 export async function redeemReward(deps: Deps, actor: Actor, input: RedeemRewardInput): Promise<RedeemResult> {
@@ -139,6 +141,8 @@ export async function redeemReward(deps: Deps, actor: Actor, input: RedeemReward
       if (!reward.active) {
         throw new DomainError(ErrorCode.REWARD_INACTIVE, 'The reward is inactive', { rewardId: ['is inactive'] });
       }
+      // Unlike archiving, expiry ends the programme: rewards are for redeeming before the date.
+      if (isExpired(current.card)) throw cardExpired(current.card.expiresAt!, 'rewardId', 'redemptions');
       let posting;
       try {
         posting = await deps.db.$transaction(async (tx) => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Tx } from '../../db/client.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
+import { cardExpired, isExpired } from '../cards/card.rules.ts';
 import { type CardRow, getCard } from '../cards/card.service.ts';
 import type { Actor, Deps } from '../context.ts';
 import { detailInclude } from '../customer-cards/customer-card.queries.ts';
@@ -228,6 +229,7 @@ export async function createCustomer(
           deps.db.$transaction(async (tx) => {
             // Checked here rather than up front, so a retry after the card was archived still replays.
             if (card?.archivedAt) throw archivedCard();
+            if (card && isExpired(card)) throw cardExpired(card.expiresAt!, 'cardId', 'new customers');
             await checkUnique(tx, actor, details);
             const customer = await tx.customer.create({
               data: {
@@ -312,6 +314,7 @@ export async function enrolCustomer(
     request,
     async () => {
       if (card.archivedAt) throw archivedCard();
+      if (isExpired(card)) throw cardExpired(card.expiresAt!, 'cardId', 'new customers');
       try {
         return await deps.db.$transaction(async (tx) => {
           const enrolled = await issueCustomerCard(tx, deps, actor, customer.id, card, committed);

@@ -1,4 +1,4 @@
-import type { STRIP_TYPES, StripType } from '../../domain/cards/card.rules.ts';
+import { auxiliaryFieldsOf, MAX_AUXILIARY_FIELDS, MAX_AUXILIARY_LENGTH, type STRIP_TYPES, type StripType } from '../../domain/cards/card.rules.ts';
 import { type CardInput, createCard, setCardArchived, updateCard } from '../../domain/cards/card.service.ts';
 import { ownedBy } from '../../domain/visibility.ts';
 import { builder, type InputFieldBuilder } from '../builder.ts';
@@ -31,7 +31,7 @@ export const CardNode = builder.prismaNode('Card', {
     textColor: t.expose('textColor', { type: 'HexColorCode', description: 'Text colour of the pass.' }),
     stampIcon: t.exposeString('stampIcon', { description: 'Icon of a stamp, e.g. `coffee`, `heart`, `star`.' }),
     stampColor: t.expose('stampColor', { type: 'HexColorCode', description: 'Colour of the stamp icons.' }),
-    stampsRequired: t.expose('stampsRequired', { type: 'PositiveInt', description: 'Stamps that complete the card (1–18).' }),
+    stampsRequired: t.expose('stampsRequired', { type: 'PositiveInt', description: 'Stamps that complete the card (1–21).' }),
     initialStamps: t.expose('initialStamps', {
       type: 'NonNegativeInt',
       description: 'Stamps a new customer card starts with (a welcome bonus), below `stampsRequired`.',
@@ -49,6 +49,28 @@ export const CardNode = builder.prismaNode('Card', {
     }),
     stripPreset: t.exposeString('stripPreset', { nullable: true, description: 'Strip design, used when `stripType` is PRESET.' }),
     headerText: t.exposeString('headerText', { nullable: true, description: 'Optional header text on the pass.' }),
+    stampBackgroundColor: t.expose('stampBackgroundColor', {
+      type: 'HexColorCode',
+      nullable: true,
+      description: 'Colour behind each stamp slot on the pass; null draws the slots on the strip itself.',
+    }),
+    stripOpacity: t.expose('stripOpacity', {
+      type: 'NonNegativeInt',
+      description: 'How much of the strip colour covers the card colour, 0–100 (100: the strip colour alone).',
+    }),
+    auxiliaryFields: t.stringList({
+      description: `Up to ${MAX_AUXILIARY_FIELDS} extra texts shown on the front of the pass.`,
+      resolve: (card) => auxiliaryFieldsOf(card),
+    }),
+    expiresAt: t.expose('expiresAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the card expires: from then on it takes no stamps, redemptions or customers, and its passes are void. Null: never.',
+    }),
+    showMemberField: t.exposeBoolean('showMemberField', { description: "Whether the pass shows the holder's first name (off by default: a pass is reachable from the card's uuid)." }),
+    showStampsToRewardField: t.exposeBoolean('showStampsToRewardField', {
+      description: 'Whether the pass shows how many stamps the next reward still needs.',
+    }),
     archivedAt: t.expose('archivedAt', {
       type: 'DateTime',
       nullable: true,
@@ -94,12 +116,22 @@ const cardAttributes = (t: InputFieldBuilder) => ({
   textColor: t.string({ description: 'Text colour, `#RRGGBB`.' }),
   stampIcon: t.string({ description: 'Icon name of lowercase letters, digits, `-` or `_`.' }),
   stampColor: t.string({ description: 'Stamp colour, `#RRGGBB`.' }),
-  stampsRequired: t.int({ description: 'Stamps that complete the card, 1–18.' }),
+  stampsRequired: t.int({ description: 'Stamps that complete the card, 1–21.' }),
   initialStamps: t.int({ description: 'Stamps a new customer card starts with, 0 to `stampsRequired` − 1.' }),
   stripType: t.field({ type: StripTypeEnum, description: 'What fills the strip behind the stamps.' }),
   stripColor: t.string({ description: 'Strip colour, `#RRGGBB`; null clears it.' }),
   stripPreset: t.string({ description: 'Strip design name; null clears it.' }),
   headerText: t.string({ description: 'Header text, up to 100 characters; null clears it.' }),
+  stampBackgroundColor: t.string({ description: 'Colour behind each stamp slot, `#RRGGBB`; null clears it.' }),
+  stripOpacity: t.int({ description: 'Opacity of the strip colour over the card colour, 0–100.' }),
+  auxiliaryFields: t.stringList({
+    description: `Up to ${MAX_AUXILIARY_FIELDS} extra texts for the front of the pass, each up to ${MAX_AUXILIARY_LENGTH} characters; blank ones are ignored; null or [] clears them.`,
+  }),
+  expiresAt: t.string({
+    description: 'ISO 8601 time the card expires (a date alone means its midnight UTC); null: never expires.',
+  }),
+  showMemberField: t.boolean({ description: "Whether the pass shows the holder's first name (off by default: a pass is reachable from the card's uuid)." }),
+  showStampsToRewardField: t.boolean({ description: 'Whether the pass shows the stamps still needed for the next reward.' }),
 });
 
 const CreateCardInput = builder.inputType('CreateCardInput', {

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { CardCounts } from '../../domain/cards/card-counts.ts';
 import type { CardRow } from '../../domain/cards/card.service.ts';
-import { STRIP_TYPES } from '../../domain/cards/card.rules.ts';
+import { auxiliaryFieldsOf, MAX_STAMPS_REQUIRED, STRIP_TYPES } from '../../domain/cards/card.rules.ts';
 import { HexColor, IdField, Timestamp } from './shared.ts';
 import { nullableTimestamp, timestamp } from '../../domain/presenters/time.ts';
 
@@ -14,12 +14,18 @@ export const CardSchema = z
     text_color: HexColor,
     stamp_icon: z.string().openapi({ example: 'coffee' }),
     stamp_color: HexColor,
-    stamps_required: z.number().int().openapi({ minimum: 1, maximum: 18 }),
+    stamps_required: z.number().int().openapi({ minimum: 1, maximum: MAX_STAMPS_REQUIRED }),
     initial_stamps: z.number().int().openapi({ minimum: 0 }),
     strip_type: z.string().openapi({ enum: [...STRIP_TYPES] }),
     strip_color: HexColor.nullable(),
     strip_preset: z.string().nullable(),
     header_text: z.string().nullable(),
+    stamp_background_color: HexColor.nullable(),
+    strip_opacity: z.number().int().openapi({ minimum: 0, maximum: 100 }),
+    auxiliary_fields: z.array(z.string()),
+    expires_at: Timestamp.nullable(),
+    show_member_field: z.boolean(),
+    show_stamps_to_reward_field: z.boolean(),
     archived_at: Timestamp.nullable(),
     rewards_count: z.number().int(),
     customer_cards_count: z.number().int(),
@@ -44,6 +50,12 @@ export function presentCard(card: CardRow, counts: CardCounts | undefined): Card
     strip_color: card.stripColor,
     strip_preset: card.stripPreset,
     header_text: card.headerText,
+    stamp_background_color: card.stampBackgroundColor,
+    strip_opacity: card.stripOpacity,
+    auxiliary_fields: auxiliaryFieldsOf(card),
+    expires_at: nullableTimestamp(card.expiresAt),
+    show_member_field: card.showMemberField,
+    show_stamps_to_reward_field: card.showStampsToRewardField,
     archived_at: nullableTimestamp(card.archivedAt),
     rewards_count: counts?.rewardsCount ?? 0,
     customer_cards_count: counts?.customerCardsCount ?? 0,

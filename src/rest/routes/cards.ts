@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { cardCounts } from '../../domain/cards/card-counts.ts';
-import { STRIP_TYPES } from '../../domain/cards/card.rules.ts';
+import { MAX_AUXILIARY_FIELDS, MAX_AUXILIARY_LENGTH, MAX_STAMPS_REQUIRED, STRIP_TYPES } from '../../domain/cards/card.rules.ts';
 import {
   type CardInput,
   type CardRow,
@@ -12,7 +12,7 @@ import {
   updateCard,
 } from '../../domain/cards/card.service.ts';
 import type { Actor, Deps } from '../../domain/context.ts';
-import { Attributes, Bool, Int, NullableText, Text } from '../fields.ts';
+import { Attributes, Bool, Int, List, NullableText, Text } from '../fields.ts';
 import { camelKeys } from '../http.ts';
 import { CardSchema, presentCard } from '../presenters/card.ts';
 import { defineRoute } from '../route.ts';
@@ -26,12 +26,29 @@ const cardAttributes = {
   text_color: color('Hex colour for card text'),
   stamp_icon: Text().optional().openapi({ description: 'Stamp icon identifier', example: 'coffee' }),
   stamp_color: color('Hex colour for stamp icons'),
-  stamps_required: Int().optional().openapi({ description: 'Number of stamps needed (1–18)', minimum: 1, maximum: 18 }),
+  stamps_required: Int()
+    .optional()
+    .openapi({ description: `Number of stamps needed (1–${MAX_STAMPS_REQUIRED})`, minimum: 1, maximum: MAX_STAMPS_REQUIRED }),
   initial_stamps: Int().optional().openapi({ description: 'Pre-filled stamps (>= 0 and < stamps_required)', minimum: 0 }),
   strip_type: Text().optional().openapi({ enum: [...STRIP_TYPES], description: 'Strip image type' }),
   strip_color: NullableText().optional().openapi({ description: 'Hex colour for the strip', pattern: HEX }),
   strip_preset: NullableText().optional().openapi({ description: 'Preset strip image identifier' }),
   header_text: NullableText().optional().openapi({ description: 'Optional header text displayed on the card' }),
+  stamp_background_color: NullableText()
+    .optional()
+    .openapi({ description: 'Hex colour behind each stamp slot on the pass; null draws the slots on the strip', pattern: HEX }),
+  strip_opacity: Int().optional().openapi({ description: 'Opacity of the strip colour over the card colour, 0–100 (default 100)', minimum: 0, maximum: 100 }),
+  auxiliary_fields: List(NullableText())
+    .nullable()
+    .optional()
+    .openapi({
+      description: `Up to ${MAX_AUXILIARY_FIELDS} extra texts on the front of the pass, each up to ${MAX_AUXILIARY_LENGTH} characters; blank ones are ignored, null or [] clears them`,
+    }),
+  expires_at: NullableText()
+    .optional()
+    .openapi({ description: 'ISO 8601 time the card expires (a date alone: its midnight UTC); null: never. See docs/rest-api.md', example: '2027-12-31T23:59:59Z' }),
+  show_member_field: Bool().optional().openapi({ description: "Whether the pass shows the holder's name (default true)" }),
+  show_stamps_to_reward_field: Bool().optional().openapi({ description: 'Whether the pass shows the stamps still needed for the next reward (default true)' }),
 };
 
 const CreateCardBody = z.object({ card: Attributes(cardAttributes) });
