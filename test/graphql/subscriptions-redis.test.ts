@@ -76,11 +76,18 @@ describe('stampsChanged through Redis', () => {
   it('delivers through Redis on a channel under REDIS_PREFIX, released with its last subscriber', async () => {
     const s = await scene();
     const sse = await subscribeSse(t.url, s.token, WATCH, { id: s.id });
-    expect(await redis.pubsub('CHANNELS', `${prefix}*`)).toEqual([`${prefix}stamps:${s.actor.storeId}`]);
+    // The revocation notices' channel is held for the gateway's lifetime; a store's only while watched.
+    expect(((await redis.pubsub('CHANNELS', `${prefix}*`)) as string[]).sort()).toEqual([
+      `${prefix}revocations`,
+      `${prefix}stamps:${s.actor.storeId}`,
+    ]);
     const ledgerEntryId = await s.stampGraphQL();
     expect((await sse.results.data()).stampsChanged.ledgerEntry.databaseId).toBe(ledgerEntryId);
     sse.close();
-    await eventually(() => redis.pubsub('CHANNELS', `${prefix}*`), (channels) => (channels as string[]).length === 0);
+    await eventually(
+      () => redis.pubsub('CHANNELS', `${prefix}stamps:*`),
+      (channels) => (channels as string[]).length === 0,
+    );
   });
 
   it('keeps writes working while Redis is down and resumes open and new subscriptions when it returns', async () => {

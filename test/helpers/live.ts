@@ -242,3 +242,11 @@ export async function eventually<T>(read: () => T | Promise<T>, accept: (value: 
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
+
+/** Opens streams until one is accepted (the server frees a slot once it sees a connection close). */
+export function openOnceFreed<T extends { status: number; close(): void }>(open: () => Promise<T>): Promise<T> {
+  return eventually(open, (attempt) => {
+    if (attempt.status !== 200) attempt.close();
+    return attempt.status === 200;
+  });
+}
