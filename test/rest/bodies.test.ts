@@ -166,7 +166,7 @@ describe('hostile input never becomes a 500', () => {
     // Now and then a value nested deeper than any rule allows, or deep enough to overflow a recursive walk.
     const value = fc.oneof(
       { weight: 9, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
-      { weight: 1, arbitrary: fc.constantFrom(deeplyNested(21), deeplyNested(5_000), deeplyNested(100_000)) },
+      { weight: 1, arbitrary: fc.constantFrom(deeplyNested(21), deeplyNested(5_000)) },
     );
     const body = fc.oneof(
       fc.dictionary(fieldNames, value),
