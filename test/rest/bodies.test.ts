@@ -140,7 +140,7 @@ describe('request bodies', () => {
 });
 
 describe('hostile input never becomes a 500', () => {
-  it('answers random JSON bodies on every write with 2xx, 400, 404, 413 or 422', async () => {
+  it('answers random JSON bodies on every write with 2xx, 400, 404 or 422', async () => {
     const { api, path, actor } = await restStore(t);
     const { card, rewards } = await seedCard(deps(), actor, {}, [{ name: 'R', stampsRequired: 1 }]);
     const { customer, customerCard } = await seedCustomerCard(deps(), actor, card.id);
@@ -166,7 +166,7 @@ describe('hostile input never becomes a 500', () => {
     // Now and then a value nested deeper than any rule allows, or deep enough to overflow a recursive walk.
     const value = fc.oneof(
       { weight: 9, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
-      { weight: 1, arbitrary: fc.constantFrom(deeplyNested(21), deeplyNested(5_000), deeplyNested(100_000)) },
+      { weight: 1, arbitrary: fc.constantFrom(deeplyNested(21), deeplyNested(5_000)) },
     );
     const body = fc.oneof(
       fc.dictionary(fieldNames, value),
@@ -175,8 +175,7 @@ describe('hostile input never becomes a 500', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...writes), body, fc.boolean(), async ([method, target], value, asForm) => {
         const response = await api.request(method, target, value, { form: asForm });
-        // 413: deeply nested values can add up past the 1 MiB body limit.
-        expect([200, 201, 400, 404, 413, 422], `${method} ${target} ${JSON.stringify(value).slice(0, 500)} → ${response.text}`).toContain(response.status);
+        expect([200, 201, 400, 404, 422], `${method} ${target} ${JSON.stringify(value).slice(0, 500)} → ${response.text}`).toContain(response.status);
       }),
       { numRuns: 150 },
     );
