@@ -1,5 +1,5 @@
 import { PothosValidationError } from '@pothos/core';
-import { type ExecutionResult, GraphQLError } from 'graphql';
+import { type ExecutionResult, GraphQLError, getOperationAST } from 'graphql';
 import { maskError as defaultMaskError, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { DomainError, ErrorCode } from '../domain/errors.ts';
@@ -116,8 +116,8 @@ export function coded(code: string) {
 }
 
 /**
- * Gives a code to the errors of a request refused as a whole at execution (variables that do not
- * coerce to their types): yoga codes parse and validation errors itself, graphql-js leaves these bare.
+ * Gives a code to the errors of a query or mutation refused as a whole at execution (variables that
+ * do not coerce to their types): yoga codes parse and validation errors itself, graphql-js leaves these bare.
  */
 export function useRequestErrorCodes(): Plugin {
   const withCodes = (result: ExecutionResult): ExecutionResult =>
@@ -132,16 +132,16 @@ export function useRequestErrorCodes(): Plugin {
         }
       : result;
   return {
-    onExecute: () => ({
-      onExecuteDone({ result, setResult }) {
-        if (!(Symbol.asyncIterator in result)) setResult(withCodes(result));
-      },
-    }),
-    onSubscribe: () => ({
-      onSubscribeResult({ result, setResult }) {
-        if (!(Symbol.asyncIterator in result)) setResult(withCodes(result));
-      },
-    }),
+    // Queries and mutations only: a subscription's events run through execute as well, and a hook
+    // there held up their delivery over server-sent events.
+    onExecute: ({ args }) =>
+      getOperationAST(args.document, args.operationName)?.operation === 'subscription'
+        ? undefined
+        : {
+            onExecuteDone({ result, setResult }) {
+              if (!(Symbol.asyncIterator in result)) setResult(withCodes(result));
+            },
+          },
   };
 }
 
