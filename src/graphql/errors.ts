@@ -1,5 +1,5 @@
 import { PothosValidationError } from '@pothos/core';
-import { type ExecutionResult, GraphQLError } from 'graphql';
+import { type ExecutionResult, GraphQLError, getOperationAST } from 'graphql';
 import { createLogger, maskError as defaultMaskError, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { DomainError, ErrorCode } from '../domain/errors.ts';
 import { unavailableAnswer } from '../http/unavailable.ts';
@@ -117,8 +117,8 @@ export function coded(code: string) {
 }
 
 /**
- * Gives a code to the errors of a request refused as a whole at execution (variables that do not
- * coerce to their types): yoga codes parse and validation errors itself, graphql-js leaves these bare.
+ * Gives a code to the errors of a query or mutation refused as a whole at execution (variables that
+ * do not coerce to their types): yoga codes parse and validation errors itself, graphql-js leaves these bare.
  */
 export function useRequestErrorCodes(): Plugin {
   const withCodes = (result: ExecutionResult): ExecutionResult =>
@@ -133,16 +133,16 @@ export function useRequestErrorCodes(): Plugin {
         }
       : result;
   return {
-    onExecute: () => ({
-      onExecuteDone({ result, setResult }) {
-        if (!(Symbol.asyncIterator in result)) setResult(withCodes(result));
-      },
-    }),
-    onSubscribe: () => ({
-      onSubscribeResult({ result, setResult }) {
-        if (!(Symbol.asyncIterator in result)) setResult(withCodes(result));
-      },
-    }),
+    // Queries and mutations only: a subscription's events run through execute as well, and a hook
+    // there held up their delivery over server-sent events.
+    onExecute: ({ args }) =>
+      getOperationAST(args.document, args.operationName)?.operation === 'subscription'
+        ? undefined
+        : {
+            onExecuteDone({ result, setResult }) {
+              if (!(Symbol.asyncIterator in result)) setResult(withCodes(result));
+            },
+          },
   };
 }
 
