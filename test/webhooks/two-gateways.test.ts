@@ -46,5 +46,5 @@ describe.runIf(testProvider === 'postgresql')('two gateway processes on one Post
       const ids = receiver.at(path).map((request) => request.headers['webhook-id']);
       expect(ids.sort()).toEqual(events.map((event) => event.id).sort());
     }
-  });
+  }, 180_000);
 });
