@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { mountGraphQL } from './graphql/mount.ts';
+import { apiCaching } from './http/caching.ts';
 import { cors } from './http/cors.ts';
+import { mountHealth, type ReadinessCheck } from './http/health.ts';
 import { secureHeaders } from './http/security-headers.ts';
 import type { GraphQLServer } from './graphql/yoga.ts';
 import { mountPages } from './pages/mount.ts';
@@ -9,22 +11,17 @@ import type { Runtime } from './runtime.ts';
 import { mountWallet } from './wallet/mount.ts';
 
 /**
- * The gateway as one fetch handler: health, GraphQL, the REST compatibility layer, the wallet
+ * The gateway as one fetch handler: health and readiness (the database, plus `readiness`), GraphQL, the REST compatibility layer, the wallet
  * routes and the browser pages (customer card page and till). It never listens; `server.ts` does.
  */
-export function createApp(runtime: Runtime, graphql: GraphQLServer): Hono {
+export function createApp(runtime: Runtime, graphql: GraphQLServer, readiness: Record<string, ReadinessCheck> = {}): Hono {
   const app = new Hono();
   const https = runtime.config.publicUrl.startsWith('https:');
   app.use('*', cors({ origins: runtime.config.corsOrigins }));
   app.use('*', secureHeaders({ https }));
-  app.get('/healthz', async (c) => {
-    try {
-      await runtime.database.db.$queryRawUnsafe('SELECT 1');
-      return c.json({ status: 'ok', database: runtime.database.provider });
-    } catch {
-      return c.json({ status: 'unavailable', database: runtime.database.provider }, 503);
-    }
-  });
+  mountHealth(app, runtime, { database: async () => void (await runtime.database.db.$queryRawUnsafe('SELECT 1')), ...readiness });
+  app.use('/api/*', apiCaching());
+  app.use('/graphql', apiCaching());
   mountGraphQL(app, graphql, runtime);
   mountRest(app, runtime);
   mountWallet(app, runtime);

@@ -24,6 +24,8 @@ export interface LivePubSub {
    * subscription then starts when it returns).
    */
   listening(storeId: number): Promise<void>;
+  /** Resolves while events can travel (Redis connected and answering a PING); rejects otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function createLivePubSub(runtime: Runtime): Promise<LivePubSub> {
   let pubsub: StampPubSub;
   let listening: (storeId: number) => Promise<void> = async () => {};
   let closeRedis = async () => {};
+  let ping = async () => {};
   if (!redisUrl) {
     pubsub = createPubSub<Topics>();
   } else {
@@ -107,6 +110,10 @@ export async function createLivePubSub(runtime: Runtime): Promise<LivePubSub> {
       const reply = confirmed.get(stampTopic(storeId));
       if (reply && CONNECTING_OR_READY.has(subscriber.status)) await Promise.race([reply, connectionLost]);
     };
+    ping = async () => {
+      if (subscriber.status !== 'ready') throw new Error(`redis subscriber is ${subscriber.status}`);
+      await publisher.ping();
+    };
     closeRedis = async () => {
       closing = true;
       publisher.disconnect();
@@ -120,6 +127,7 @@ export async function createLivePubSub(runtime: Runtime): Promise<LivePubSub> {
     pubsub,
     transport: redisUrl ? 'redis' : 'memory',
     listening,
+    ping,
     close: async () => {
       detach();
       await closeRedis();

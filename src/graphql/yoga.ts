@@ -1,6 +1,5 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Runtime } from '../runtime.ts';
 import type { StampFeed } from '../stamp-feed.ts';
 import { useCardHolderScope } from './card-holder-scope.ts';
@@ -24,18 +23,17 @@ export const LIMITS = {
   maxCost: 300_000,
 } as const;
 
-const EXAMPLE_QUERY = `# Set the Authorization header below to "Bearer <your API token>".
-query StoreOverview {
-  store {
-    displayStoreName
-    cards(first: 10) {
-      edges {
-        node { id name stampsRequired rewards(first: 5) { edges { node { name stampsRequired } } } }
-      }
-    }
-  }
+/** graphql-armor with the limits above: depth, aliases, tokens, directives, cost; no field suggestions. */
+export function armor(): Plugin {
+  return EnvelopArmorPlugin({
+    maxDepth: { n: LIMITS.maxDepth },
+    maxAliases: { n: LIMITS.maxAliases },
+    maxTokens: { n: LIMITS.maxTokens },
+    maxDirectives: { n: LIMITS.maxDirectives },
+    costLimit: { maxCost: LIMITS.maxCost, ...COST_WEIGHTS },
+    blockFieldSuggestion: { enabled: true },
+  });
 }
-`;
 
 /**
  * What the transport hands yoga besides the request. The HTTP route and a WebSocket connection (once,
@@ -73,21 +71,10 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed): GraphQLS
       };
     },
     maskedErrors: { maskError },
-    graphiql: {
-      title: 'Stampline GraphQL',
-      headers: JSON.stringify({ Authorization: 'Bearer <your API token>' }, null, 2),
-      defaultQuery: EXAMPLE_QUERY,
-    },
-    renderGraphiQL,
+    // The route serves GraphiQL itself, compressed once (graphiql.ts).
+    graphiql: false,
     plugins: [
-      EnvelopArmorPlugin({
-        maxDepth: { n: LIMITS.maxDepth },
-        maxAliases: { n: LIMITS.maxAliases },
-        maxTokens: { n: LIMITS.maxTokens },
-        maxDirectives: { n: LIMITS.maxDirectives },
-        costLimit: { maxCost: LIMITS.maxCost, ...COST_WEIGHTS },
-        blockFieldSuggestion: { enabled: true },
-      }),
+      armor(),
       useQueryCost(LIMITS.maxCost),
       useCardHolderScope(),
       useSharedSubscriptionResults({
