@@ -62,7 +62,7 @@ for (const { file, blocks } of docs) {
         const results = await Promise.allSettled(streams.map((stream) => finishStream(stream)));
         const failures = results.flatMap((result) => (result.status === 'rejected' ? [(result.reason as Error).message] : []));
         if (failures.length > 0) throw new Error(failures.join('\n\n'));
-      }, 90_000);
+      }, 200_000);
     }
 
     it(`${file}: every subscription example is followed by an example that causes its event`, () => {

@@ -185,7 +185,8 @@ function collect(child: ChildProcess): Collected {
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
-const PROGRAM_TIMEOUT_MS = 60_000;
+// Generous: `npx stampline` starts TypeScript through tsx, slow on a busy CI machine.
+const PROGRAM_TIMEOUT_MS = 150_000;
 
 async function runProgram(example: Example, gateway: DemoGateway): Promise<Ran> {
   const run = collect(launch(example, gateway));
