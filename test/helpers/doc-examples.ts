@@ -190,12 +190,17 @@ const PROGRAM_TIMEOUT_MS = 150_000;
 
 async function runProgram(example: Example, gateway: DemoGateway): Promise<Ran> {
   const run = collect(launch(example, gateway));
-  const timer = setTimeout(() => run.child.kill('SIGKILL'), PROGRAM_TIMEOUT_MS);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    run.child.kill('SIGKILL');
+  }, PROGRAM_TIMEOUT_MS);
   const status = await run.exited;
   clearTimeout(timer);
+  const ended = timedOut ? `was still running after ${PROGRAM_TIMEOUT_MS / 1000} s and was stopped` : `exited with status ${status}`;
   return {
     output: run.stdout(),
-    failure: status === 0 ? undefined : `exited with status ${status}; stderr:\n${run.stderr().slice(0, 2000)}`,
+    failure: status === 0 && !timedOut ? undefined : `${ended}; stderr:\n${run.stderr().slice(0, 2000)}`,
   };
 }
 
