@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { mountGraphQL } from './graphql/mount.ts';
+import { apiCaching } from './http/caching.ts';
 import { cors } from './http/cors.ts';
-import { health } from './http/health.ts';
+import { mountHealth, type ReadinessCheck } from './http/health.ts';
 import { requestId } from './http/request-id.ts';
 import { secureHeaders } from './http/security-headers.ts';
 import type { GraphQLServer } from './graphql/yoga.ts';
@@ -11,16 +12,18 @@ import type { Runtime } from './runtime.ts';
 import { mountWallet } from './wallet/mount.ts';
 
 /**
- * The gateway as one fetch handler: health, GraphQL, the REST compatibility layer, the wallet
+ * The gateway as one fetch handler: health and readiness (the database, plus `readiness`), GraphQL, the REST compatibility layer, the wallet
  * routes and the browser pages (customer card page and till). It never listens; `server.ts` does.
  */
-export function createApp(runtime: Runtime, graphql: GraphQLServer): Hono {
+export function createApp(runtime: Runtime, graphql: GraphQLServer, readiness: Record<string, ReadinessCheck> = {}): Hono {
   const app = new Hono();
   const https = runtime.config.publicUrl.startsWith('https:');
   app.use('*', requestId({ log: runtime.config.logRequests }));
   app.use('*', cors({ origins: runtime.config.corsOrigins }));
   app.use('*', secureHeaders({ https }));
-  app.get('/healthz', (c) => health(c, runtime));
+  mountHealth(app, runtime, readiness);
+  app.use('/api/*', apiCaching());
+  app.use('/graphql', apiCaching());
   mountGraphQL(app, graphql, runtime);
   mountRest(app, runtime);
   mountWallet(app, runtime);

@@ -1,10 +1,11 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ServerType, serve } from '@hono/node-server';
+import { getRequestListener, type ServerType } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { attachGraphQLWebSocket } from './graphql/websocket.ts';
 import { loadCursorSeal } from './graphql/cursors.ts';
 import { createGraphQLServer } from './graphql/yoga.ts';
+import { withCompression } from './http/compression.ts';
 import { LiveConnections } from './http/live-connections.ts';
 import { startJobWorker } from './jobs/worker.ts';
 import { createLivePubSub } from './live/pubsub.ts';
@@ -55,18 +56,15 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const connections = LiveConnections.of(runtime);
   const stopRevocations = live.onRevocation((tokenHash) => connections.revoked(tokenHash));
   const graphql = createGraphQLServer(runtime, feed, await loadCursorSeal(runtime.deps.db));
-  const app = createApp(runtime, graphql);
+  const app = createApp(runtime, graphql, live.transport === 'redis' ? { redis: live.ping } : {});
   // Wallet credentials load (or the development signer is created) before the first request.
   await Wallet.of(runtime).ready;
   // One worker per process, for every topic the features above registered.
   startJobWorker(runtime);
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve(
-      { fetch: app.fetch, port: runtime.config.port, hostname: runtime.config.host, serverOptions: slowClientLimits(runtime.config.requestTimeoutMs) },
-      () => resolve(s),
-    );
-  });
-  const http = server as Server;
+  const listener = withCompression(getRequestListener(app.fetch, { hostname: runtime.config.host }));
+  const http: Server = createServer(slowClientLimits(runtime.config.requestTimeoutMs), listener);
+  await new Promise<void>((resolve) => http.listen(runtime.config.port, runtime.config.host, resolve));
+  const server: ServerType = http;
   const websocket = attachGraphQLWebSocket(http, graphql, runtime);
 
   let closing = false;

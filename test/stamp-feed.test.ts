@@ -6,7 +6,7 @@ import { createStampFeed, FeedClosedError } from '../src/live/stamp-feed.ts';
 
 /** The in-memory pub/sub the gateway uses without REDIS_URL, without a runtime around it. */
 function memoryPubSub(): LivePubSub {
-  return { pubsub: createPubSub<Topics>(), transport: 'memory', listening: async () => {}, onRevocation: () => () => {}, close: async () => {} };
+  return { pubsub: createPubSub<Topics>(), transport: 'memory', listening: async () => {}, onRevocation: () => () => {}, ping: async () => {}, close: async () => {} };
 }
 
 let ledgerEntryId = 0;

@@ -58,7 +58,7 @@ async function rest(method: string, path: string, token: string, body?: unknown)
 const READ_ONLY = /read-only/;
 
 describe('a database that refuses writes', () => {
-  it('answers 503 with Retry-After and the reason on both APIs, degrades /healthz, and recovers without a restart', async () => {
+  it('answers 503 with Retry-After and the reason on both APIs, takes the gateway out of /readyz, and recovers without a restart', async () => {
     const store = await restStore(t);
     const { card } = await seedCard(t.runtime.deps, store.actor, { stampsRequired: 10 });
     const { customer, customerCard } = await seedCustomerCard(t.runtime.deps, store.actor, card.id);
@@ -84,9 +84,16 @@ describe('a database that refuses writes', () => {
       });
       expect(JSON.stringify(graphql.body)).not.toMatch(/at .*\.ts:\d+|stack/i);
 
-      const health = await fetch(`${t.url}/healthz`);
+      expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+      const health = await fetch(`${t.url}/readyz`);
       expect(health.status).toBe(503);
-      expect(await health.json()).toEqual({ status: 'degraded', database: testProvider, problem: 'read-only', message: expect.stringMatching(READ_ONLY) });
+      expect(await health.json()).toEqual({
+        status: 'degraded',
+        down: ['database'],
+        checks: { database: 'down' },
+        problem: 'read-only',
+        message: expect.stringMatching(READ_ONLY),
+      });
       expect(health.headers.get('retry-after')).toBeTruthy();
 
       // Reads still work.
@@ -97,12 +104,12 @@ describe('a database that refuses writes', () => {
 
     const healthy = await settled(
       async () => {
-        const response = await fetch(`${t.url}/healthz`);
+        const response = await fetch(`${t.url}/readyz`);
         return { status: response.status, text: await response.text() };
       },
       (answer) => answer.status === 200,
     );
-    expect(JSON.parse(healthy.text)).toEqual({ status: 'ok', database: testProvider });
+    expect(JSON.parse(healthy.text)).toEqual({ status: 'ready', checks: { database: 'up' } });
     const stamped = expectStatus(await settled(() => rest('POST', stampPath, store.token, { stamps: 2 }), (a) => a.status === 201 || a.status === 200), 200);
     expect(stamped.body.stamps_count).toBe(2);
     // Nothing of the refused writes was half-written: one ledger entry, the one that succeeded.

@@ -1,5 +1,6 @@
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { shouldRenderGraphiQL } from 'graphql-yoga';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -11,17 +12,30 @@ import { unavailableAnswer } from '../http/unavailable.ts';
 import type { Runtime } from '../runtime.ts';
 import { type EventStreamSink, streamEvents } from './event-stream.ts';
 import { authenticateViewer, type Viewer } from './viewer.ts';
-import { GRAPHQL_PATH, type GraphQLServer } from './yoga.ts';
+import { GraphiQLPage } from './graphiql.ts';
+import { createIntrospectionServer } from './introspection.ts';
+import { armor, GRAPHQL_PATH, type GraphQLServer } from './yoga.ts';
+
+// One page for the process: rendered and compressed once, on first use.
+let graphiql: GraphiQLPage | undefined;
 
 /** A refusal before GraphQL runs, in GraphQL's error shape. */
 function refuse(c: Context, status: ContentfulStatusCode, message: string, code: string, headers: Record<string, string> = {}) {
   return c.json({ errors: [{ message, extensions: { code } }] }, status, headers);
 }
 
+/** Yoga's answer with `headers` added (its own headers are immutable). */
+function withHeaders(response: Response, headers: Record<string, string>): Response {
+  const answer = new Response(response.body, response);
+  for (const [name, value] of Object.entries(headers)) answer.headers.set(name, value);
+  return answer;
+}
+
 /**
  * Serves GraphQL (and GraphiQL for browsers) at /graphql; subscriptions over SSE come through here too.
  * The caller is authenticated here, once, so that its requests count against the same per-token rate
- * limit as REST; yoga receives the viewer with the request and does not look it up again.
+ * limit as REST; yoga receives the viewer with the request and does not look it up again. A request
+ * without a valid token may only introspect (introspection.ts).
  */
 export function mountGraphQL(app: Hono, yoga: GraphQLServer, runtime: Runtime): void {
   const cors = { origins: runtime.config.corsOrigins };
@@ -36,7 +50,9 @@ export function mountGraphQL(app: Hono, yoga: GraphQLServer, runtime: Runtime): 
         refuse(c, 413, `Request body too large (at most ${MAX_BODY_BYTES} bytes)`, 'PAYLOAD_TOO_LARGE', { Connection: 'close' }),
     }),
   );
+  const introspection = createIntrospectionServer(GRAPHQL_PATH, armor());
   app.on(['GET', 'POST', 'OPTIONS'], GRAPHQL_PATH, async (c) => {
+    if (c.req.method === 'GET' && shouldRenderGraphiQL(c.req.raw)) return (graphiql ??= new GraphiQLPage()).respond(c);
     const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
     let viewer: Viewer | undefined;
     try {
@@ -52,8 +68,9 @@ export function mountGraphQL(app: Hono, yoga: GraphQLServer, runtime: Runtime): 
     if (!decision.allowed) {
       return refuse(c, 429, 'Rate limit exceeded', 'RATE_LIMITED', { ...limitHeaders, 'Retry-After': String(decision.resetSeconds) });
     }
+    if (!viewer) return withHeaders(await introspection.fetch(c.req.raw, {}), limitHeaders);
     const sse: EventStreamSink = {};
-    const context = { viewer: viewer ?? null };
+    const context = { viewer };
     const response = await yoga.fetch(c.req.raw, outgoing ? { sse, ...context } : context);
     if (!sse.results || !outgoing) {
       const answer = new Response(response.body, response);

@@ -1,6 +1,5 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Runtime } from '../runtime.ts';
 import type { StampFeed } from '../live/stamp-feed.ts';
 import { useCardHolderScope } from './card-holder-scope.ts';
@@ -26,18 +25,17 @@ export const LIMITS = {
   maxCost: 300_000,
 } as const;
 
-const EXAMPLE_QUERY = `# Set the Authorization header below to "Bearer <your API token>".
-query StoreOverview {
-  store {
-    displayStoreName
-    cards(first: 10) {
-      edges {
-        node { id name stampsRequired rewards(first: 5) { edges { node { name stampsRequired } } } }
-      }
-    }
-  }
+/** graphql-armor with the limits above: depth, aliases, tokens, directives, cost; no field suggestions. */
+export function armor(): Plugin {
+  return EnvelopArmorPlugin({
+    maxDepth: { n: LIMITS.maxDepth, onReject: [coded('DEPTH_LIMIT_EXCEEDED')] },
+    maxAliases: { n: LIMITS.maxAliases, onReject: [coded('ALIAS_LIMIT_EXCEEDED')] },
+    maxTokens: { n: LIMITS.maxTokens, onReject: [coded('TOKEN_LIMIT_EXCEEDED')] },
+    maxDirectives: { n: LIMITS.maxDirectives, onReject: [coded('DIRECTIVE_LIMIT_EXCEEDED')] },
+    costLimit: { maxCost: LIMITS.maxCost, ...COST_WEIGHTS, onReject: [coded('COST_LIMIT_EXCEEDED')] },
+    blockFieldSuggestion: { enabled: true },
+  });
 }
-`;
 
 /**
  * What the transport hands yoga besides the request. The HTTP route and a WebSocket connection (once,
@@ -80,21 +78,10 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed, cursors: 
     },
     maskedErrors: { maskError },
     logging: graphqlLogger(),
-    graphiql: {
-      title: 'Stampline GraphQL',
-      headers: JSON.stringify({ Authorization: 'Bearer <your API token>' }, null, 2),
-      defaultQuery: EXAMPLE_QUERY,
-    },
-    renderGraphiQL,
+    // The route serves GraphiQL itself, compressed once (graphiql.ts).
+    graphiql: false,
     plugins: [
-      EnvelopArmorPlugin({
-        maxDepth: { n: LIMITS.maxDepth, onReject: [coded('DEPTH_LIMIT_EXCEEDED')] },
-        maxAliases: { n: LIMITS.maxAliases, onReject: [coded('ALIAS_LIMIT_EXCEEDED')] },
-        maxTokens: { n: LIMITS.maxTokens, onReject: [coded('TOKEN_LIMIT_EXCEEDED')] },
-        maxDirectives: { n: LIMITS.maxDirectives, onReject: [coded('DIRECTIVE_LIMIT_EXCEEDED')] },
-        costLimit: { maxCost: LIMITS.maxCost, ...COST_WEIGHTS, onReject: [coded('COST_LIMIT_EXCEEDED')] },
-        blockFieldSuggestion: { enabled: true },
-      }),
+      armor(),
       useQueryCost(LIMITS.maxCost),
       useRequestErrorCodes(),
       useCardHolderScope(),

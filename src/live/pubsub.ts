@@ -32,6 +32,8 @@ export interface LivePubSub {
    * other gateway; returns the function that stops it.
    */
   onRevocation(listener: (tokenHash: string) => void): () => void;
+  /** Resolves while events can travel (Redis connected and answering a PING); rejects otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function createLivePubSub(runtime: Runtime): Promise<LivePubSub> {
   let pubsub: StampPubSub;
   let listening: (storeId: number) => Promise<void> = async () => {};
   let closeRedis = async () => {};
+  let ping = async () => {};
   if (!redisUrl) {
     pubsub = createPubSub<Topics>();
   } else {
@@ -115,6 +118,10 @@ export async function createLivePubSub(runtime: Runtime): Promise<LivePubSub> {
       const reply = confirmed.get(stampTopic(storeId));
       if (reply && CONNECTING_OR_READY.has(subscriber.status)) await Promise.race([reply, connectionLost]);
     };
+    ping = async () => {
+      if (subscriber.status !== 'ready') throw new Error(`redis subscriber is ${subscriber.status}`);
+      await publisher.ping();
+    };
     closeRedis = async () => {
       closing = true;
       publisher.disconnect();
@@ -149,6 +156,7 @@ export async function createLivePubSub(runtime: Runtime): Promise<LivePubSub> {
       revocationListeners.add(listener);
       return () => revocationListeners.delete(listener);
     },
+    ping,
     close: async () => {
       detach();
       await notices?.return?.();

@@ -104,7 +104,11 @@ export class Wallet {
     } else {
       log('info', `Apple passes are signed as ${signer.passTypeIdentifier} (team ${signer.teamIdentifier}), certificate valid until ${signer.expiresAt.toISOString()}`);
       if (!config.publicUrl.startsWith('https://')) {
-        log('warn', `PUBLIC_URL ${config.publicUrl} is not https; iPhones call the pass web service over HTTPS only`);
+        log(
+          'warn',
+          `PUBLIC_URL ${config.publicUrl} is not https: Apple Wallet refuses a pass web service over http, so passes would ` +
+            'never register for updates. Set PUBLIC_URL to the https address devices reach the gateway at',
+        );
       }
     }
     for (const warning of signerWarnings(signer)) log('warn', warning);

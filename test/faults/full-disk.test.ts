@@ -9,7 +9,7 @@ import { startStampers } from './stampers.ts';
 
 /**
  * A gateway's SQLite database on a small tmpfs that fills up while clients stamp: the gateway answers
- * 503 (not 500) while the disk is full, /healthz says why, and once space is freed the same process
+ * 503 (not 500) while the disk is full, /readyz says why, and once space is freed the same process
  * takes writes again. Every client retries with its idempotency key, so none may be lost or doubled.
  */
 
@@ -96,7 +96,7 @@ it('answers 503 while its SQLite disk is full, loses and doubles no acknowledged
     refused = { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.text() };
     return response.status === 503;
   });
-  const health = await fetch(`${url}/healthz`);
+  const health = await fetch(`${url}/readyz`);
   const healthBody = (await health.json()) as Record<string, unknown>;
   const acknowledgedWhileFull = stampers.log.acknowledged.length;
   await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -107,7 +107,7 @@ it('answers 503 while its SQLite disk is full, loses and doubles no acknowledged
   const before = stampers.log.acknowledged.length;
   await waitFor(async () => stampers.log.acknowledged.length > before);
   const firstWriteAfterFreeMs = Date.now() - freedAt;
-  const recovered = await waitFor(async () => (await fetch(`${url}/healthz`)).status === 200);
+  const recovered = await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200);
   await stampers.waitForAcknowledged(3);
   const log = await stampers.stop();
 
@@ -125,7 +125,7 @@ it('answers 503 while its SQLite disk is full, loses and doubles no acknowledged
   expect(refused).toMatchObject({ status: 503, retryAfter: expect.stringMatching(/^\d+$/) });
   expect(JSON.parse(refused!.body)).toEqual({ error: expect.stringMatching(/out of storage space/) });
   expect(health.status).toBe(503);
-  expect(healthBody).toMatchObject({ status: 'degraded', database: 'sqlite', problem: 'storage-full' });
+  expect(healthBody).toMatchObject({ status: 'degraded', down: ['database'], problem: 'storage-full' });
   // No stamp is acknowledged while nothing can be written.
   expect(acknowledgedAfterFullSecond).toBe(acknowledgedWhileFull);
   expect(recovered).toBe(true);
