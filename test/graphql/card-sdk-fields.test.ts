@@ -32,7 +32,7 @@ describe("card fields of Leal's current SDK over GraphQL", () => {
       stripOpacity: 100,
       auxiliaryFields: [],
       expiresAt: null,
-      showMemberField: true,
+      showMemberField: false,
       showStampsToRewardField: true,
     });
   });

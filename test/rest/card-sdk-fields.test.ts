@@ -26,7 +26,7 @@ describe("card fields of Leal's current SDK over REST", () => {
       strip_opacity: 100,
       auxiliary_fields: [],
       expires_at: null,
-      show_member_field: true,
+      show_member_field: false,
       show_stamps_to_reward_field: true,
     });
   });
