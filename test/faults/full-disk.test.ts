@@ -123,7 +123,7 @@ it('answers 503 while its SQLite disk is full, loses and doubles no acknowledged
 
   expect(sawFull).toBe(true);
   expect(refused).toMatchObject({ status: 503, retryAfter: expect.stringMatching(/^\d+$/) });
-  expect(JSON.parse(refused!.body)).toEqual({ error: expect.stringMatching(/out of storage space/) });
+  expect(JSON.parse(refused!.body)).toEqual({ error: expect.stringMatching(/out of storage space/), request_id: expect.any(String) });
   expect(health.status).toBe(503);
   expect(healthBody).toMatchObject({ status: 'degraded', down: ['database'], problem: 'storage-full' });
   // No stamp is acknowledged while nothing can be written.

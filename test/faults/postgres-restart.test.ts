@@ -87,7 +87,7 @@ it.each([
     });
 
     expect(whileDown.status).toBe(503);
-    expect(downBody).toEqual({ error: expect.any(String) });
+    expect(downBody).toEqual({ error: expect.any(String), request_id: expect.any(String) });
     expect(whileDown.headers.get('retry-after')).toBe('1');
     expect(graphqlWhileDown.status, graphqlDownBody).toBe(503);
     expect(JSON.parse(graphqlDownBody).errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
