@@ -71,7 +71,7 @@ describe('a database that refuses writes', () => {
         (answer) => READ_ONLY.test(answer.text),
       );
       expect(refused.status).toBe(503);
-      expect(refused.body).toEqual({ error: expect.stringMatching(READ_ONLY) });
+      expect(refused.body).toEqual({ error: expect.stringMatching(READ_ONLY), request_id: expect.any(String) });
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
 
       const graphql = await postGraphQL(t, 'mutation ($input: AddStampsInput!) { addStamps(input: $input) { customerCard { stampsCount } } }', {
