@@ -1,35 +1,50 @@
+import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { every } from 'hono/combine';
-import { etag } from 'hono/etag';
 import { setHeader } from './cors.ts';
 
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\b/i;
 
+/** Headers a 304 keeps from the answer it stands for (RFC 9110 §15.4.5). */
+const KEPT_ON_304 = ['cache-control', 'content-location', 'date', 'etag', 'expires', 'vary'];
+
+function matches(etag: string, ifNoneMatch: string | undefined): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  const bare = etag.replace(/^W\//, '');
+  return ifNoneMatch.match(/"[^"]*"/g)?.some((tag) => tag === bare) ?? false;
+}
+
 /**
- * Cache headers of the API's answers (REST and GraphQL), unless a route set its own. A successful
- * GET answer may be kept by the client's own cache but is revalidated every time (`private, no-cache`),
- * never by a shared cache: it belongs to one API token. With its weak ETag (Hono's, a hash of the
- * body, weak because the bytes differ once compressed) a client sending `If-None-Match` gets a bodiless
- * 304 when nothing changed. Everything else (writes, errors) is `no-store`.
+ * Validators and cache headers of the API's answers (REST and GraphQL), unless a route set its own.
+ * A successful JSON answer to a GET may be kept by the client's own cache but is revalidated every
+ * time (`private, no-cache`), never by a shared cache: it belongs to one API token. Its weak ETag (a
+ * hash of the body, weak because the bytes differ once compressed) lets a client sending
+ * `If-None-Match` get a bodiless 304 when nothing changed. Only whole JSON answers are hashed: a
+ * streamed one (a subscription, over GET too) is passed on as it is, never read to its end here.
+ * Everything else (writes, errors, streams) is `no-store`.
  */
-function cacheControl(): MiddlewareHandler {
+export function apiCaching(): MiddlewareHandler {
   return async (c, next) => {
     await next();
     // The response of an SSE stream written straight to the socket is a shared marker, not an answer.
     if (c.res.headers.has('x-hono-already-sent') || c.res.headers.has('cache-control')) return;
     const readable = (c.req.method === 'GET' || c.req.method === 'HEAD') && c.res.ok && JSON_TYPE.test(c.res.headers.get('content-type') ?? '');
-    if (readable) {
-      // The ETag reads the body through a clone, which @hono/node-server's lightweight Response builds
-      // from its original init: headers set since (RateLimit-*) would be lost. Settle them first.
-      const headers = new Headers(c.res.headers);
-      const status = c.res.status;
-      c.res = new Response(await c.res.arrayBuffer(), { status, headers });
+    if (!readable) {
+      setHeader(c, 'Cache-Control', 'no-store');
+      return;
     }
-    setHeader(c, 'Cache-Control', readable ? 'private, no-cache' : 'no-store');
+    // Read through the response itself: @hono/node-server's lightweight Response rebuilds a clone from
+    // its original init, which would lose the headers set since (RateLimit-*).
+    const headers = new Headers(c.res.headers);
+    const body = Buffer.from(await c.res.arrayBuffer());
+    const etag = `W/"${createHash('sha1').update(body).digest('hex')}"`;
+    headers.set('ETag', etag);
+    headers.set('Cache-Control', 'private, no-cache');
+    if (matches(etag, c.req.header('if-none-match'))) {
+      for (const name of [...headers.keys()]) if (!KEPT_ON_304.includes(name)) headers.delete(name);
+      c.res = new Response(null, { status: 304, headers });
+      return;
+    }
+    c.res = new Response(body, { status: c.res.status, headers });
   };
-}
-
-/** Validators and cache headers for the API's routes (see `cacheControl`). */
-export function apiCaching(): MiddlewareHandler {
-  return every(etag({ weak: true }), cacheControl());
 }
