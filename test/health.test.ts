@@ -58,7 +58,7 @@ describe('/readyz (readiness)', () => {
         const answer = await get('/readyz');
         return answer.status === 503 && answer;
       });
-      expect(down.body).toEqual({ status: 'unavailable', down: ['redis'], checks: { database: 'up', redis: 'down' } });
+      expect(down.body).toEqual({ status: 'unavailable', down: ['redis'], checks: { database: 'up', redis: 'down' }, request_id: expect.any(String) });
       expect(down.headers.get('retry-after')).toBe('5');
       expect((await get('/healthz')).status).toBe(200);
     } finally {
@@ -74,7 +74,7 @@ describe('/readyz (readiness)', () => {
         const answer = await get('/readyz');
         return answer.status === 503 && answer;
       });
-      expect(down.body).toEqual({ status: 'unavailable', down: ['database'], checks: { database: 'down', redis: 'up' } });
+      expect(down.body).toEqual({ status: 'unavailable', down: ['database'], checks: { database: 'down', redis: 'up' }, request_id: expect.any(String) });
       expect((await get('/healthz')).status).toBe(200);
     } finally {
       database!.restore();

@@ -161,6 +161,7 @@ const subscriptionPayload = (name: string, description: string) =>
 
 builder.mutationField('createWebhookSubscription', (t) =>
   t.field({
+    nullable: true,
     type: subscriptionPayload('CreateWebhookSubscriptionPayload', 'Result of `createWebhookSubscription`.'),
     description: 'Subscribes a URL to events (REST `POST /webhook_subscriptions`); read its `secret` to verify deliveries.',
     args: { input: t.arg({ type: CreateWebhookSubscriptionInput, required: true, description: 'The new subscription.' }) },
@@ -175,6 +176,7 @@ builder.mutationField('createWebhookSubscription', (t) =>
 
 builder.mutationField('updateWebhookSubscription', (t) =>
   t.field({
+    nullable: true,
     type: subscriptionPayload('UpdateWebhookSubscriptionPayload', 'Result of `updateWebhookSubscription`.'),
     description: 'Changes a webhook subscription (REST `PATCH /webhook_subscriptions/:id`).',
     args: { input: t.arg({ type: UpdateWebhookSubscriptionInput, required: true, description: 'The subscription and what to change.' }) },
@@ -189,6 +191,7 @@ builder.mutationField('updateWebhookSubscription', (t) =>
 
 builder.mutationField('rotateWebhookSecret', (t) =>
   t.field({
+    nullable: true,
     type: subscriptionPayload('RotateWebhookSecretPayload', 'Result of `rotateWebhookSecret`.'),
     description: 'Replaces the signing secret; deliveries from now on are signed with the new one only (REST `POST …/rotate_secret`).',
     args: {
@@ -217,6 +220,7 @@ const DeleteWebhookSubscriptionPayload = builder.objectRef<Payload<{ subscriptio
 
 builder.mutationField('deleteWebhookSubscription', (t) =>
   t.field({
+    nullable: true,
     type: DeleteWebhookSubscriptionPayload,
     description: 'Deletes a subscription and its delivery log; queued deliveries are dropped (REST `DELETE /webhook_subscriptions/:id`).',
     args: {
@@ -257,6 +261,7 @@ const SendWebhookTestPayload = builder.objectRef<TestPayload>('SendWebhookTestPa
 
 builder.mutationField('sendWebhookTest', (t) =>
   t.field({
+    nullable: true,
     type: SendWebhookTestPayload,
     description: 'Sends one signed `webhook.test` event now, without retries, and answers how it went (REST `POST …/test`).',
     args: {
@@ -284,6 +289,7 @@ const RedeliverWebhookEventInput = builder.inputType('RedeliverWebhookEventInput
 
 builder.mutationField('redeliverWebhookEvent', (t) =>
   t.field({
+    nullable: true,
     type: subscriptionPayload('RedeliverWebhookEventPayload', 'Result of `redeliverWebhookEvent`.'),
     description:
       'Queues one event of the store for delivery to an enabled subscription again, whatever became of it before; it is retried like any delivery, for a day from now.',
