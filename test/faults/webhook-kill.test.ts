@@ -10,7 +10,7 @@ import { type Gateway, type Scene, seedScene, startGateway } from './gateway.ts'
 import { type PrivatePostgres, startPrivatePostgres } from './private-postgres.ts';
 import { startStampers } from './stampers.ts';
 
-const CLIENTS = 10;
+const CLIENTS = 6;
 const KILLS = 3;
 const PATH = '/hook';
 // The first request for every fifth event is answered 500, so retries are part of the run, not only
@@ -82,6 +82,7 @@ it('loses no webhook delivery when gateways sharing one PostgreSQL database are 
   const client = new pg.Client({ connectionString: postgres.url });
   await client.connect();
   onTestFinished(() => client.end());
+  const drainStarted = Date.now();
   const pending = async () =>
     Number((await client.query(`SELECT count(*) AS n FROM outbox_messages WHERE topic = $1 AND done_at IS NULL`, [DELIVERY_TOPIC])).rows[0].n);
   // Deliveries claimed by a killed process come back when their lease runs out.
@@ -90,6 +91,7 @@ it('loses no webhook delivery when gateways sharing one PostgreSQL database are 
     console.log('undelivered', stuck.rows);
     throw error;
   });
+  const drainMs = Date.now() - drainStarted;
   const events = (
     await client.query<{ id: string; type: string; data: unknown }>(`SELECT id, type, data FROM events WHERE store_id = $1`, [scene.storeId])
   ).rows;
@@ -113,7 +115,7 @@ it('loses no webhook delivery when gateways sharing one PostgreSQL database are 
   const duplicated = [...accepted.values()].reduce((sum, bodies) => sum + bodies.length - 1, 0);
   console.log(
     `FAULTS webhook-kill: events=${events.length} delivered=${accepted.size} duplicated=${duplicated} lost=${lost.length} ` +
-      `kills=${KILLS} badSignatures=${badSignatures} requests=${requests} refused=${refused} stamps=${log.acknowledged.length}`,
+      `kills=${KILLS} badSignatures=${badSignatures} requests=${requests} refused=${refused} stamps=${log.acknowledged.length} drainMs=${drainMs}`,
   );
 
   expect(signals).toEqual(Array(KILLS).fill('SIGKILL'));
