@@ -37,7 +37,7 @@ export interface OutboxWorkerOptions {
   /** The topics to handle; read at every poll, so topics registered after the start are handled too. */
   topics: JobTopics;
   pollMs: number;
-  /** How long a claimed message is hidden from other workers. */
+  /** How long a claimed message is hidden from other workers, unless its topic registered a lease of its own. */
   leaseMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
@@ -157,7 +157,7 @@ export class OutboxWorker {
     const attempts = message.attempts + 1;
     const claimed = await this.#db.outboxMessage.updateMany({
       where: { id: message.id, attempts: message.attempts, doneAt: null },
-      data: { attempts, nextAttemptAt: new Date(Date.now() + this.#leaseMs) },
+      data: { attempts, nextAttemptAt: new Date(Date.now() + (this.#topics.leaseMs(message.topic) ?? this.#leaseMs)) },
     });
     if (claimed.count === 0) return false;
     const handler = this.#topics.handler(message.topic)!;

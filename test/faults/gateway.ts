@@ -1,7 +1,7 @@
 import { loadConfig } from '../../src/config.ts';
-import { WriteSource } from '../../src/domain/context.ts';
+import { type Actor, WriteSource } from '../../src/domain/context.ts';
 import { createStore } from '../../src/domain/stores/store.service.ts';
-import { startRuntime } from '../../src/runtime.ts';
+import { type Runtime, startRuntime } from '../../src/runtime.ts';
 import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
 import { RunningProcess } from '../helpers/process.ts';
 
@@ -31,12 +31,20 @@ export interface Scene {
   cards: Array<{ customerCardId: number; customerId: number }>;
 }
 
-/** A store with `clients` customer cards on one card, written through the domain like any setup. */
-export async function seedScene(databaseUrl: string, clients: number): Promise<Scene> {
-  const runtime = await startRuntime(loadConfig({ DATABASE_URL: databaseUrl, SEED_DEMO: 'false' }));
+/**
+ * A store with `clients` customer cards on one card, written through the domain like any setup.
+ * `prepare` runs on the new store before its first event (a webhook subscription that must see them all).
+ */
+export async function seedScene(
+  databaseUrl: string,
+  clients: number,
+  prepare?: (runtime: Runtime, actor: Actor) => Promise<void>,
+): Promise<Scene> {
+  const runtime = await startRuntime(loadConfig({ DATABASE_URL: databaseUrl, SEED_DEMO: 'false', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }));
   try {
     const { store, token } = await createStore(runtime.deps.db, 'Fault suite');
     const actor = { storeId: store.id, source: WriteSource.REST };
+    await prepare?.(runtime, actor);
     const { card } = await seedCard(runtime.deps, actor, { stampsRequired: 10 });
     const cards = [];
     for (let i = 0; i < clients; i++) {

@@ -163,6 +163,31 @@ describe('the outbox worker', () => {
     expect(() => topics.register(late, async () => {})).toThrow(/registered twice/);
   });
 
+  it("takes over a message a dead worker claimed once the topic's own lease runs out, not the default minute", async () => {
+    const topic = newTopic();
+    let release!: () => void;
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    // A worker that claimed the message and never finished it: a process killed mid-job.
+    const dead = new JobTopics();
+    dead.register(topic, () => hung, { leaseMs: 200 });
+    const a = new OutboxWorker({ db: t.runtime.deps.db, topics: dead, pollMs: 20, log: () => {} });
+    const { id } = await enqueue(topic);
+    const stranded = a.runOnce();
+    await eventually(async () => (await message(id)).attempts === 1);
+    const seen: number[] = [];
+    const live = new JobTopics();
+    live.register(topic, async (_payload, { attempts }) => void seen.push(attempts), { leaseMs: 200 });
+    const b = new OutboxWorker({ db: t.runtime.deps.db, topics: live, pollMs: 20, log: () => {} });
+    workers.push(b);
+    b.start();
+    await eventually(async () => (await message(id)).doneAt !== null, 5000);
+    expect(seen).toEqual([2]);
+    // The first worker finishing late does not touch a message another one took over.
+    release();
+    await stranded;
+    expect(await message(id)).toMatchObject({ attempts: 2, lastError: null });
+  });
+
   it('wakes at once instead of waiting for the next poll', async () => {
     const topic = newTopic();
     const w = worker({ [topic]: async () => {} }, { pollMs: 60_000 });
