@@ -93,6 +93,7 @@ describe('a database that refuses writes', () => {
         checks: { database: 'down' },
         problem: 'read-only',
         message: expect.stringMatching(READ_ONLY),
+        request_id: expect.any(String),
       });
       expect(health.headers.get('retry-after')).toBeTruthy();
 

@@ -7,6 +7,12 @@ const JSON_TYPE = /^application\/([\w.+-]+\+)?json\b/i;
 /** Headers a 304 keeps from the answer it stands for (RFC 9110 §15.4.5). */
 const KEPT_ON_304 = ['cache-control', 'content-location', 'date', 'etag', 'expires', 'vary'];
 
+function notModified(from: Headers): Response {
+  const headers = new Headers();
+  for (const [name, value] of from) if (KEPT_ON_304.includes(name)) headers.set(name, value);
+  return new Response(null, { status: 304, headers });
+}
+
 function matches(etag: string, ifNoneMatch: string | undefined): boolean {
   if (!ifNoneMatch) return false;
   if (ifNoneMatch.trim() === '*') return true;
@@ -27,7 +33,14 @@ export function apiCaching(): MiddlewareHandler {
   return async (c, next) => {
     await next();
     // The response of an SSE stream written straight to the socket is a shared marker, not an answer.
-    if (c.res.headers.has('x-hono-already-sent') || c.res.headers.has('cache-control')) return;
+    if (c.res.headers.has('x-hono-already-sent')) return;
+    // A route that set its own validator (GraphiQL's page) is revalidated here too.
+    const own = c.res.headers.get('etag');
+    if (own && (c.req.method === 'GET' || c.req.method === 'HEAD') && c.res.ok && matches(own, c.req.header('if-none-match'))) {
+      c.res = notModified(c.res.headers);
+      return;
+    }
+    if (c.res.headers.has('cache-control')) return;
     const readable = (c.req.method === 'GET' || c.req.method === 'HEAD') && c.res.ok && JSON_TYPE.test(c.res.headers.get('content-type') ?? '');
     if (!readable) {
       setHeader(c, 'Cache-Control', 'no-store');
@@ -41,8 +54,7 @@ export function apiCaching(): MiddlewareHandler {
     headers.set('ETag', etag);
     headers.set('Cache-Control', 'private, no-cache');
     if (matches(etag, c.req.header('if-none-match'))) {
-      for (const name of [...headers.keys()]) if (!KEPT_ON_304.includes(name)) headers.delete(name);
-      c.res = new Response(null, { status: 304, headers });
+      c.res = notModified(headers);
       return;
     }
     c.res = new Response(body, { status: c.res.status, headers });

@@ -55,7 +55,12 @@ export function requestId({ log }: { log: boolean }): MiddlewareHandler {
     c.set('requestId', id);
     const started = performance.now();
     await next();
-    if (c.res.status >= 500) c.res = await withRequestId(c.res, id);
+    if (c.res.status >= 500) {
+      const answer = await withRequestId(c.res, id);
+      // Hono copies the replaced answer's headers onto the new one: its length would cut the new body.
+      c.res.headers.delete('content-length');
+      c.res = answer;
+    }
     setHeader(c, REQUEST_ID_HEADER, id);
     if (log) {
       console.log(
