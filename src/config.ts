@@ -1,4 +1,5 @@
 import type { WebhookSettings } from './domain/webhooks/settings.ts';
+import { parseTrustProxy, type TrustProxy } from './http/trust-proxy.ts';
 import { loadWalletConfig, type WalletConfig } from './wallet/config.ts';
 
 /** The gateway's settings, read once from the environment (see docs/configuration.md). */
@@ -15,12 +16,16 @@ export interface Config {
   publicUrl: string;
   /** Seed a demo store when the database is empty (embedded SQLite by default). */
   seedDemo: boolean;
-  /** REST requests each API token may make per window (in-memory, per process). */
+  /** Requests each API token (customer card, client address) may make per window; shared through Redis when set. */
   rateLimit: { limit: number; windowSeconds: number };
+  /** Which proxies may name the client in X-Forwarded-For (`TRUST_PROXY`; none by default). */
+  trustProxy: TrustProxy;
   /** Longest a database statement, lock wait or connection attempt may take (see db/client.ts). */
   databaseTimeoutMs: number;
-  /** Open SSE subscriptions plus graphql-ws sockets one API token may hold (per process). */
+  /** Open SSE subscriptions plus graphql-ws sockets one API token may hold (on all gateways with Redis). */
   liveConnectionsPerToken: number;
+  /** How long a live connection's slot in Redis outlives its gateway's last heartbeat (a crashed gateway's slots free then). */
+  liveLeaseSeconds: number;
   /** Operations one graphql-ws socket may have running at once (its subscriptions, unanswered queries). */
   subscriptionsPerWebSocket: number;
   /** Longest a client may take to send a whole request (headers and body); slow clients are cut. */
@@ -29,7 +34,7 @@ export interface Config {
   corsOrigins: string[];
   /** How long a valid API token is trusted without a lookup; a revocation takes effect within it. 0: never. */
   tokenCacheSeconds: number;
-  /** Poster sign-ups one client address, and one poster, may make per hour (per process). */
+  /** Poster sign-ups one client address, and one poster, may make per hour (shared through Redis when set). */
   signupLimits: { perAddress: number; perPoster: number };
   /** One log line per answered request (with its `X-Request-Id`) on stdout. */
   logRequests: boolean;
@@ -68,8 +73,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     seedDemo: (env.SEED_DEMO ?? seedDefault) === 'true',
     rateLimit: { limit: positiveInteger(env, 'RATE_LIMIT_PER_MINUTE', 600), windowSeconds: 60 },
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     databaseTimeoutMs: positiveInteger(env, 'DATABASE_TIMEOUT_MS', 5000),
     liveConnectionsPerToken: positiveInteger(env, 'LIVE_CONNECTIONS_PER_TOKEN', 100),
+    liveLeaseSeconds: positiveInteger(env, 'LIVE_LEASE_SECONDS', 30),
     subscriptionsPerWebSocket: positiveInteger(env, 'SUBSCRIPTIONS_PER_WEBSOCKET', 20),
     requestTimeoutMs: positiveInteger(env, 'REQUEST_TIMEOUT_MS', 30_000),
     corsOrigins: origins(env.CORS_ORIGINS),

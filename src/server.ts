@@ -7,6 +7,7 @@ import { loadCursorSeal } from './graphql/cursors.ts';
 import { createGraphQLServer } from './graphql/yoga.ts';
 import { withCompression } from './http/compression.ts';
 import { LiveConnections } from './http/live-connections.ts';
+import { SharedLimits } from './http/shared-limits.ts';
 import { startJobWorker } from './jobs/worker.ts';
 import { createLivePubSub } from './live/pubsub.ts';
 import type { Runtime } from './runtime.ts';
@@ -57,6 +58,8 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const stopRevocations = live.onRevocation((tokenHash) => connections.revoked(tokenHash));
   const graphql = createGraphQLServer(runtime, feed, await loadCursorSeal(runtime.deps.db));
   const app = createApp(runtime, graphql, live.transport === 'redis' ? { redis: live.ping } : {});
+  // With Redis, limits are shared from the first request on (a Redis still away is waited for briefly).
+  await SharedLimits.of(runtime).connected();
   // Wallet credentials load (or the development signer is created) before the first request.
   await Wallet.of(runtime).ready;
   // One worker per process, for every topic the features above registered.

@@ -39,12 +39,12 @@ export function useLiveStreams(runtime: Runtime): Plugin<GraphQLContext & Transp
   // The stream of each request, to end when yoga finds no way to send it (406: it never reads it).
   const streams = new WeakMap<Request, AsyncIterator<unknown>>();
   return {
-    onSubscribe({ args, subscribeFn, setSubscribeFn, setResultAndStopExecution }) {
+    async onSubscribe({ args, subscribeFn, setSubscribeFn, setResultAndStopExecution }) {
       const context = args.contextValue;
       if (context.websocket) return;
       let stream: EndableStream | undefined;
       let endedWith: string | undefined;
-      const release = live.open(context.credential, (reason) => {
+      const release = await live.open(context.credential, (reason) => {
         endedWith = reason;
         stream?.end(reason);
       });

@@ -62,8 +62,8 @@ export function mountGraphQL(app: Hono, yoga: GraphQLServer, runtime: Runtime): 
       if (!fault) throw error;
       return refuse(c, 503, fault.message, 'SERVICE_UNAVAILABLE', { 'Retry-After': String(fault.retryAfterSeconds) });
     }
-    // Customer pages carry no API token: they count against their address, like anonymous calls.
-    const decision = limiter.hit(rateLimitKey(c, viewer?.actor));
+    // A token spends its own budget, a customer page its card's; anonymous calls their address's.
+    const decision = await limiter.hit(rateLimitKey(c, runtime, viewer?.credential));
     const limitHeaders = rateLimitHeaders(limiter, decision);
     if (!decision.allowed) {
       return refuse(c, 429, 'Rate limit exceeded', 'RATE_LIMITED', { ...limitHeaders, 'Retry-After': String(decision.resetSeconds) });

@@ -7,6 +7,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { MAX_BODY_BYTES } from '../http/limits.ts';
 import { LiveConnections } from '../http/live-connections.ts';
 import { limiterOf, rateLimitKeyOf } from '../http/rate-limit.ts';
+import { clientAddressFrom } from '../http/trust-proxy.ts';
 import type { Runtime } from '../runtime.ts';
 import { authenticateViewer } from './viewer.ts';
 import { GRAPHQL_PATH, type GraphQLServer } from './yoga.ts';
@@ -35,6 +36,12 @@ interface ConnectionExtra {
 interface Enveloped {
   execute: (args: ExecutionArgs) => OperationResult;
   subscribe: (args: ExecutionArgs) => OperationResult;
+}
+
+/** The upgrade request's X-Forwarded-For, several headers joined as one list. */
+function forwardedFor(request: IncomingMessage): string | undefined {
+  const value = request.headers['x-forwarded-for'];
+  return Array.isArray(value) ? value.join(',') : value;
 }
 
 const CREDENTIAL_GONE = 'The API token (or customer card) this connection was opened with no longer works';
@@ -87,17 +94,22 @@ export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, runt
           extra.socket.close(CloseCode.Unauthorized, 'Unauthorized: send {"authorization": "Bearer <API token>"} in connection_init');
           return false;
         }
-        const release = live.open(viewer.credential, (reason) => extra.socket.close(CloseCode.Unauthorized, reason));
+        const release = await live.open(viewer.credential, (reason) => extra.socket.close(CloseCode.Unauthorized, reason));
         if (!release) {
           extra.socket.close(4429, `Too many live connections for this API token (at most ${live.limit})`);
           return false;
         }
+        // The socket may have gone while the slot was taken (a Redis round trip).
+        if (extra.socket.readyState === extra.socket.CLOSING || extra.socket.readyState === extra.socket.CLOSED) {
+          release();
+          return false;
+        }
         extra.socket.once('close', release);
         extra.authorization = header;
-        // Customer pages carry no API token: they count against their address, as over HTTP.
+        // As over HTTP: a token spends its own budget, a customer page its card's.
         extra.rateLimitKey = rateLimitKeyOf(
-          viewer.credential.kind === 'token' ? viewer.credential.tokenHash : undefined,
-          extra.request.socket.remoteAddress,
+          viewer.credential,
+          clientAddressFrom(extra.request.socket.remoteAddress, forwardedFor(extra.request), runtime.config.trustProxy),
         );
         return true;
       },
@@ -116,7 +128,7 @@ export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, runt
           setImmediate(() => extra.socket.close(CloseCode.Unauthorized, CREDENTIAL_GONE));
           return [codedError(CREDENTIAL_GONE, 'UNAUTHENTICATED')];
         }
-        const decision = limiter.hit(extra.rateLimitKey ?? '');
+        const decision = await limiter.hit(extra.rateLimitKey ?? '');
         if (!decision.allowed) {
           return [codedError('Rate limit exceeded', 'RATE_LIMITED', { retryAfter: decision.resetSeconds, limit: limiter.policy.limit })];
         }

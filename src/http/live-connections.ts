@@ -1,7 +1,10 @@
 import { existingCardUuids } from '../domain/customer-cards/card-page.queries.ts';
 import { workingTokenHashes } from '../domain/stores/token-revocation.ts';
+import { randomUUID } from 'node:crypto';
 import type { Runtime } from '../runtime.ts';
 import { type Credential, tokenCacheOf } from './auth.ts';
+import { LiveLeases } from './live-leases.ts';
+import { SharedLimits } from './shared-limits.ts';
 
 /** Ends one live connection, telling its client why (WebSocket close reason, a last SSE error event). */
 export type EndConnection = (reason: string) => void;
@@ -11,12 +14,13 @@ export const CARD_GONE = 'The customer card no longer exists';
 
 /** Whom a live connection counts against; its API token's hash, or the card a customer page watches. */
 function keyOf(credential: Credential): string {
-  return credential.kind === 'token' ? `token ${credential.tokenHash}` : `card ${credential.uuid}`;
+  return credential.kind === 'token' ? `token:${credential.tokenHash}` : `card:${credential.uuid}`;
 }
 
 interface Holder {
   credential: Credential;
-  ends: Set<EndConnection>;
+  /** Each open connection's end, with the name of its lease. */
+  ends: Map<EndConnection, string>;
 }
 
 /**
@@ -25,8 +29,9 @@ interface Holder {
  *
  * - a limit per credential: each connection holds memory and a socket for as long as the client
  *   likes, so one leaked or hostile token could otherwise exhaust the gateway for every shop; past
- *   the limit a new one is refused (HTTP 429, WebSocket close 4429). Counted per process, like the
- *   rate limit;
+ *   the limit a new one is refused (HTTP 429, WebSocket close 4429). With Redis the limit holds
+ *   across gateways, through leases a dead gateway cannot keep (http/live-leases.ts); this
+ *   process's own count is checked first, and is all there is without Redis or while it is down;
  * - revocation that reaches open connections: a credential is checked only when a connection opens,
  *   so one sweep (one timer for the whole process, running only while connections are open) looks up
  *   every distinct token and card behind them in one query each, every `TOKEN_CACHE_SECONDS` (half a
@@ -38,7 +43,12 @@ export class LiveConnections {
   readonly sweepMs: number;
   readonly #runtime: Runtime;
   readonly #holders = new Map<string, Holder>();
+  readonly #leases: LiveLeases | undefined;
+  /** Names this process's leases apart from other gateways'. */
+  readonly #process = randomUUID();
+  #opened = 0;
   #timer: NodeJS.Timeout | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
   #sweeping: Promise<void> | undefined;
   #warned = false;
 
@@ -46,36 +56,57 @@ export class LiveConnections {
     this.#runtime = runtime;
     this.limit = runtime.config.liveConnectionsPerToken;
     this.sweepMs = Math.max(500, runtime.config.tokenCacheSeconds * 1000);
+    const limits = SharedLimits.of(runtime);
+    if (limits.redis) this.#leases = new LiveLeases(limits, limits.redis, runtime.config.liveLeaseSeconds);
   }
 
   /**
    * Registers a connection opened with `credential`; `end` is called if the credential stops working
    * while it is open. Returns the release to call when the connection closes, or undefined when the
-   * credential already holds `limit` connections.
+   * credential already holds `limit` connections (here, or with Redis on any gateway).
    */
-  open(credential: Credential, end: EndConnection): (() => void) | undefined {
+  async open(credential: Credential, end: EndConnection): Promise<(() => void) | undefined> {
     const key = keyOf(credential);
     let holder = this.#holders.get(key);
     if (holder && holder.ends.size >= this.limit) return undefined;
-    if (!holder) this.#holders.set(key, (holder = { credential, ends: new Set() }));
+    if (!holder) this.#holders.set(key, (holder = { credential, ends: new Map() }));
     // Its own function, so one callback given twice still holds (and releases) two slots.
     const entry: EndConnection = (reason) => end(reason);
-    holder.ends.add(entry);
-    this.#timer ??= setInterval(() => void this.sweep(), this.sweepMs).unref();
+    const lease = `${this.#process}:${++this.#opened}`;
+    // Held here before Redis is asked, so that connections opened together in this process count.
+    holder.ends.set(entry, lease);
+    this.#start();
     let released = false;
-    return () => {
+    const release = () => {
       if (released) return;
       released = true;
+      this.#leases?.release(key, lease);
       const current = this.#holders.get(key);
       if (!current?.ends.delete(entry)) return;
       if (current.ends.size === 0) this.#holders.delete(key);
       if (this.#holders.size === 0) this.#stop();
     };
+    if (this.#leases && !(await this.#leases.acquire(key, lease, this.limit))) {
+      release();
+      return undefined;
+    }
+    return release;
   }
 
   /** Open connections of `credential` (for tests and operators). */
   count(credential: Credential): number {
     return this.#holders.get(keyOf(credential))?.ends.size ?? 0;
+  }
+
+  #start(): void {
+    this.#timer ??= setInterval(() => void this.sweep(), this.sweepMs).unref();
+    const leases = this.#leases;
+    // Three refreshes per lease period: a late or failed one does not lose the slot.
+    if (leases) this.#heartbeat ??= setInterval(() => void leases.refresh(this.#openLeases()), leases.leaseMs / 3).unref();
+  }
+
+  *#openLeases(): Iterable<[string, string]> {
+    for (const [key, holder] of this.#holders) for (const lease of holder.ends.values()) yield [key, lease];
   }
 
   /** A revocation notice: forget the token at once and end its connections. */
@@ -118,7 +149,7 @@ export class LiveConnections {
     if (!holder) return;
     this.#holders.delete(key);
     if (this.#holders.size === 0) this.#stop();
-    for (const end of holder.ends) {
+    for (const end of holder.ends.keys()) {
       try {
         end(reason);
       } catch (error) {
@@ -129,7 +160,9 @@ export class LiveConnections {
 
   #stop(): void {
     clearInterval(this.#timer);
+    clearInterval(this.#heartbeat);
     this.#timer = undefined;
+    this.#heartbeat = undefined;
   }
 
   static of(runtime: Runtime): LiveConnections {

@@ -1,74 +1,22 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
-import type { Actor } from '../domain/context.ts';
-import { hashToken } from '../domain/stores/store.service.ts';
 import type { Runtime } from '../runtime.ts';
-import { bearerToken } from './auth.ts';
+import { type RateLimitDecision, type RateLimiter, SharedLimits } from './shared-limits.ts';
+import { clientAddressFrom } from './trust-proxy.ts';
+import type { Credential } from './auth.ts';
 
-export interface RateLimitPolicy {
-  limit: number;
-  windowSeconds: number;
-}
-
-export interface RateLimitDecision {
-  allowed: boolean;
-  remaining: number;
-  /** Seconds until the caller's window starts over. */
-  resetSeconds: number;
-}
+export type { RateLimitDecision, RateLimiter, RateLimitPolicy } from './shared-limits.ts';
 
 /**
- * Fixed-window counters kept in this process's memory: a gateway with several processes allows the
- * limit per process. Expired windows are swept as requests arrive, so no timer holds the process.
+ * The API's limiter: one budget per token, whichever API (REST or GraphQL, HTTP or WebSocket) spends
+ * it; shared by every gateway through Redis when there is one (http/shared-limits.ts).
  */
-export class FixedWindowLimiter {
-  readonly policy: RateLimitPolicy;
-  readonly #windows = new Map<string, { count: number; resetAt: number }>();
-  readonly #now: () => number;
-  #nextSweep = 0;
-
-  constructor(policy: RateLimitPolicy, now: () => number = Date.now) {
-    this.policy = policy;
-    this.#now = now;
-  }
-
-  /** Spends `cost` of `key`'s budget (one request by default). */
-  hit(key: string, cost = 1): RateLimitDecision {
-    const now = this.#now();
-    const windowMs = this.policy.windowSeconds * 1000;
-    if (now >= this.#nextSweep) {
-      for (const [k, w] of this.#windows) if (w.resetAt <= now) this.#windows.delete(k);
-      this.#nextSweep = now + windowMs;
-    }
-    let window = this.#windows.get(key);
-    if (!window || window.resetAt <= now) {
-      window = { count: 0, resetAt: now + windowMs };
-      this.#windows.set(key, window);
-    }
-    window.count += cost;
-    const resetSeconds = Math.max(1, Math.ceil((window.resetAt - now) / 1000));
-    return {
-      allowed: window.count <= this.policy.limit,
-      remaining: Math.max(0, this.policy.limit - window.count),
-      resetSeconds,
-    };
-  }
-}
-
-const limiters = new WeakMap<Runtime, FixedWindowLimiter>();
-
-/** The process's limiter: one budget per token, whichever API (REST or GraphQL) spends it. */
-export function limiterOf(runtime: Runtime): FixedWindowLimiter {
-  let limiter = limiters.get(runtime);
-  if (!limiter) {
-    limiter = new FixedWindowLimiter(runtime.config.rateLimit);
-    limiters.set(runtime, limiter);
-  }
-  return limiter;
+export function limiterOf(runtime: Runtime): RateLimiter {
+  return SharedLimits.of(runtime).limiter('api', runtime.config.rateLimit);
 }
 
 /** The RateLimit-* headers of an answer after `decision`. */
-export function rateLimitHeaders(limiter: FixedWindowLimiter, decision: RateLimitDecision): Record<string, string> {
+export function rateLimitHeaders(limiter: RateLimiter, decision: RateLimitDecision): Record<string, string> {
   const { limit, windowSeconds } = limiter.policy;
   return {
     'RateLimit-Limit': String(limit),
@@ -79,24 +27,32 @@ export function rateLimitHeaders(limiter: FixedWindowLimiter, decision: RateLimi
 }
 
 /**
- * Whom a request counts against: its API token when valid (`actor` found), else the client's address
- * (so random tokens cannot dodge the limit). Forwarded-for headers are not trusted: anyone can send them.
+ * Whom a request counts against: the credential it proved (an API token's hash, or the customer card
+ * a customer page holds), else the client's address, so that random tokens or card numbers cannot
+ * dodge the limit. A customer page counts against its card and not its address: behind one proxy, or
+ * from one café's network, anonymous traffic would otherwise spend the budget of every page there.
  */
-export function rateLimitKey(c: Context, actor: Actor | undefined): string {
-  const token = bearerToken(c.req.header('authorization'));
-  return rateLimitKeyOf(token && actor ? hashToken(token) : undefined, clientAddress(c));
+export function rateLimitKeyOf(credential: Credential | undefined, address: string | undefined): string {
+  if (credential?.kind === 'token') return `token:${credential.tokenHash}`;
+  if (credential?.kind === 'card') return `card:${credential.uuid}`;
+  return `ip:${address ?? 'unknown'}`;
 }
 
-/** The same key from what a WebSocket knows: its valid token's hash, else the client's address. */
-export function rateLimitKeyOf(tokenHash: string | undefined, address: string | undefined): string {
-  return tokenHash ? `token:${tokenHash}` : `ip:${address ?? 'unknown'}`;
+/** The key of a request over HTTP: see rateLimitKeyOf. */
+export function rateLimitKey(c: Context, runtime: Runtime, credential: Credential | undefined): string {
+  return rateLimitKeyOf(credential, clientAddress(c, runtime));
 }
 
-/** The peer address of the connection (forwarded-for headers are not trusted). */
-export function clientAddress(c: Context): string | undefined {
+/**
+ * The client's address: the connection's peer, or what trusted proxies say in `X-Forwarded-For`
+ * (`TRUST_PROXY`, http/trust-proxy.ts). Undefined when the request came from no socket (app.request in tests).
+ */
+export function clientAddress(c: Context, runtime: Runtime): string | undefined {
+  let peer: string | undefined;
   try {
-    return getConnInfo(c).remote.address;
+    peer = getConnInfo(c).remote.address;
   } catch {
     return undefined;
   }
+  return clientAddressFrom(peer, c.req.header('x-forwarded-for'), runtime.config.trustProxy);
 }

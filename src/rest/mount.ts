@@ -38,7 +38,7 @@ export function mountRest(app: Hono, runtime: Runtime): void {
   const api = new OpenAPIHono<RestEnv>();
   api.onError((error, c) => errorResponse(c, error));
   api.use('*', identify(runtime));
-  api.use('*', rateLimit(limiterOf(runtime)));
+  api.use('*', rateLimit(limiterOf(runtime), runtime));
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     // The unread rest of the body would be parsed as the next request: close the connection.

@@ -1,12 +1,18 @@
 import type { MiddlewareHandler } from 'hono';
-import { type FixedWindowLimiter, rateLimitHeaders, rateLimitKey } from '../http/rate-limit.ts';
+import { bearerToken } from '../http/auth.ts';
+import { type RateLimiter, rateLimitHeaders, rateLimitKey } from '../http/rate-limit.ts';
+import { hashToken } from '../domain/stores/store.service.ts';
+import type { Runtime } from '../runtime.ts';
 import { errorResponse, RestError } from './http.ts';
 import type { RestEnv } from './route.ts';
 
 /** Counts the request, sets the RateLimit-* headers on every answer, and refuses over the limit. */
-export function rateLimit(limiter: FixedWindowLimiter): MiddlewareHandler<RestEnv> {
+export function rateLimit(limiter: RateLimiter, runtime: Runtime): MiddlewareHandler<RestEnv> {
   return async (c, next) => {
-    const decision = limiter.hit(rateLimitKey(c, c.get('actor')));
+    // A valid token (`actor` found) spends its own budget; anything else the client's address.
+    const token = bearerToken(c.req.header('authorization'));
+    const credential = token && c.get('actor') ? { kind: 'token' as const, tokenHash: hashToken(token) } : undefined;
+    const decision = await limiter.hit(rateLimitKey(c, runtime, credential));
     const headers = rateLimitHeaders(limiter, decision);
     if (!decision.allowed) {
       return errorResponse(

@@ -16,7 +16,6 @@ import {
   unregisterDevice,
 } from '../domain/wallet/registrations.service.ts';
 import { type ApplePassBuilder, PKPASS_MIME_TYPE } from './apple-pass.ts';
-import { clientAddress, rateLimitKeyOf } from '../http/rate-limit.ts';
 import { guarded, jsonBody, jsonError } from './http.ts';
 import { LOG_ENTRIES_PER_REQUEST, logLine, tooMany } from './limits.ts';
 import { PassCache } from './pass-cache.ts';
@@ -106,7 +105,7 @@ export function mountAppleRoutes(app: Hono, wallet: Wallet): void {
       if (!body || !Array.isArray(body.logs)) return jsonError(c, 400, 'Expected {"logs": [...]}');
       // Device text is untrusted and unauthenticated: bounded per request, per entry and per address.
       const entries = body.logs.slice(0, LOG_ENTRIES_PER_REQUEST);
-      const refused = tooMany(c, wallet.limits.logEntries.hit(rateLimitKeyOf(undefined, clientAddress(c)), entries.length), 'Too many device log entries');
+      const refused = tooMany(c, await wallet.limits.logEntries.hit(wallet.limits.addressKey(c), entries.length), 'Too many device log entries');
       if (refused) return refused;
       for (const entry of entries) console.warn(`wallet: device log: ${logLine(entry)}`);
       return c.body(null, 200);
@@ -142,7 +141,7 @@ async function servePass(c: Context, wallet: Wallet, builder: ApplePassBuilder, 
   const version = passCardVersion(card);
   const headers = { 'last-modified': lastModified(version).toUTCString(), 'cache-control': 'no-cache' };
   if (notModifiedSince(version, c.req.header('if-modified-since'))) return c.body(null, 304, headers);
-  const refused = tooMany(c, wallet.limits.perPass.hit(`pass:${card.id}`), 'Too many downloads of this pass');
+  const refused = tooMany(c, await wallet.limits.perPass.hit(`pass:${card.id}`), 'Too many downloads of this pass');
   if (refused) return refused;
   const content = toPassProps({ ...passSourceOf(card), pageUrl: cardPageUrl(wallet.runtime.config, card.uuid) }, builder.identity(appleWebServiceUrl(wallet.runtime.config)));
   const pkpass = await wallet.passes.get(card.id, PassCache.versionOf({ signer: builder.signer.passTypeIdentifier, content }), () => builder.build(content));

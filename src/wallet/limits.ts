@@ -1,13 +1,14 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { clientAddress, FixedWindowLimiter, rateLimitKeyOf, type RateLimitDecision } from '../http/rate-limit.ts';
+import { clientAddress, type RateLimitDecision, type RateLimiter, rateLimitKeyOf } from '../http/rate-limit.ts';
+import { SharedLimits } from '../http/shared-limits.ts';
 import type { Runtime } from '../runtime.ts';
 import { jsonError } from './http.ts';
 
 /**
  * Limits of the wallet routes, which anyone may call: a pass URL needs only a card's uuid, and the
- * PassKit log endpoint no authentication at all. Budgets are per process and per minute
- * (docs/wallet.md#limits); past one the answer is 429 with Retry-After, in the routes' `{"error"}` shape.
+ * PassKit log endpoint no authentication at all. Budgets are per minute, shared by every gateway
+ * through Redis when there is one (docs/wallet.md#limits); past one the answer is 429 with Retry-After, in the routes' `{"error"}` shape.
  */
 
 /** Device log entries written per request; the rest of a longer list is dropped. */
@@ -18,15 +19,23 @@ export const LOG_ENTRY_BYTES = 512;
 export const WALLET_BODY_BYTES = 64 * 1024;
 
 export class WalletLimiters {
-  readonly perAddress: FixedWindowLimiter;
-  readonly perPass: FixedWindowLimiter;
-  readonly logEntries: FixedWindowLimiter;
+  readonly perAddress: RateLimiter;
+  readonly perPass: RateLimiter;
+  readonly logEntries: RateLimiter;
+  readonly #runtime: Runtime;
 
   constructor(runtime: Runtime) {
+    this.#runtime = runtime;
     const limits = runtime.config.walletLimits;
-    this.perAddress = new FixedWindowLimiter({ limit: limits.perAddressPerMinute, windowSeconds: 60 });
-    this.perPass = new FixedWindowLimiter({ limit: limits.perPassPerMinute, windowSeconds: 60 });
-    this.logEntries = new FixedWindowLimiter({ limit: limits.logEntriesPerAddressPerMinute, windowSeconds: 60 });
+    const shared = SharedLimits.of(runtime);
+    this.perAddress = shared.limiter('wallet-address', { limit: limits.perAddressPerMinute, windowSeconds: 60 });
+    this.perPass = shared.limiter('wallet-pass', { limit: limits.perPassPerMinute, windowSeconds: 60 });
+    this.logEntries = shared.limiter('wallet-log', { limit: limits.logEntriesPerAddressPerMinute, windowSeconds: 60 });
+  }
+
+  /** Whom an unauthenticated wallet request counts against: its client's address. */
+  addressKey(c: Context): string {
+    return rateLimitKeyOf(undefined, clientAddress(c, this.#runtime));
   }
 
   /** Middleware counting wallet requests (but image fetches) against their client address, and bounding bodies. */
@@ -39,7 +48,7 @@ export class WalletLimiters {
       async (c, next) => {
         // Google fetches the pass images itself, from a few addresses, for every card: not counted.
         if (c.req.path.endsWith('.png')) return next();
-        const refused = tooMany(c, this.perAddress.hit(rateLimitKeyOf(undefined, clientAddress(c))));
+        const refused = tooMany(c, await this.perAddress.hit(this.addressKey(c)));
         if (refused) return refused;
         await next();
       },

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RestError } from '../../src/rest/http.ts';
 import { parseNestedParams, splitKey } from '../../src/rest/params.ts';
-import { FixedWindowLimiter } from '../../src/http/rate-limit.ts';
 import { formEncode } from '../helpers/rest.ts';
 
 const parse = (query: string) => parseNestedParams(new URLSearchParams(query));
@@ -55,19 +54,5 @@ describe('parseNestedParams', () => {
       }),
       { numRuns: 300 },
     );
-  });
-});
-
-describe('FixedWindowLimiter', () => {
-  it('allows the limit per key and window, then refuses until the window resets', () => {
-    let now = 1_000_000;
-    const limiter = new FixedWindowLimiter({ limit: 2, windowSeconds: 60 }, () => now);
-    expect(limiter.hit('a')).toEqual({ allowed: true, remaining: 1, resetSeconds: 60 });
-    expect(limiter.hit('a')).toEqual({ allowed: true, remaining: 0, resetSeconds: 60 });
-    now += 15_500;
-    expect(limiter.hit('a')).toEqual({ allowed: false, remaining: 0, resetSeconds: 45 });
-    expect(limiter.hit('b').allowed).toBe(true);
-    now += 44_500;
-    expect(limiter.hit('a')).toEqual({ allowed: true, remaining: 1, resetSeconds: 60 });
   });
 });

@@ -56,7 +56,7 @@ export function mountPosterPages(app: Hono, runtime: Runtime): void {
 
   app.post(`${PUBLIC_PATHS.poster}/:slug`, async (c) => {
     const slug = c.req.param('slug');
-    const limit = countSubmission(c, runtime, slug);
+    const limit = await countSubmission(c, runtime, slug);
     if (!limit.allowed) {
       return page(c, renderNotice('Too many sign-ups', html`<p>Too many sign-ups have come from here or through this poster in the last hour. Please try again later, or ask in the shop.</p>`), 429, {
         'retry-after': String(limit.resetSeconds),

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { clientAddress, FixedWindowLimiter, type RateLimitDecision } from '../../http/rate-limit.ts';
+import { clientAddress, type RateLimitDecision, type RateLimiter } from '../../http/rate-limit.ts';
+import { SharedLimits } from '../../http/shared-limits.ts';
 import type { Runtime } from '../../runtime.ts';
 
 /**
@@ -36,34 +37,27 @@ export function checkCsrfToken(c: Context, submitted: unknown): string | undefin
 }
 
 export interface SignupLimiters {
-  perAddress: FixedWindowLimiter;
-  perPoster: FixedWindowLimiter;
+  perAddress: RateLimiter;
+  perPoster: RateLimiter;
 }
 
-const limiters = new WeakMap<Runtime, SignupLimiters>();
-
-/** The process's sign-up counters: one budget per client address and one per poster, per hour. */
+/** The sign-up counters: one budget per client address and one per poster, per hour, on every gateway. */
 export function signupLimitersOf(runtime: Runtime): SignupLimiters {
-  let found = limiters.get(runtime);
-  if (!found) {
-    const { perAddress, perPoster } = runtime.config.signupLimits;
-    found = {
-      perAddress: new FixedWindowLimiter({ limit: perAddress, windowSeconds: 3600 }),
-      perPoster: new FixedWindowLimiter({ limit: perPoster, windowSeconds: 3600 }),
-    };
-    limiters.set(runtime, found);
-  }
-  return found;
+  const { perAddress, perPoster } = runtime.config.signupLimits;
+  const shared = SharedLimits.of(runtime);
+  return {
+    perAddress: shared.limiter('signup-address', { limit: perAddress, windowSeconds: 3600 }),
+    perPoster: shared.limiter('signup-poster', { limit: perPoster, windowSeconds: 3600 }),
+  };
 }
 
 /**
  * Counts one submission against the client's address and the poster. Every submission counts,
  * accepted or not, so that trying addresses one after another to learn who is registered runs out.
  */
-export function countSubmission(c: Context, runtime: Runtime, slug: string): RateLimitDecision {
+export async function countSubmission(c: Context, runtime: Runtime, slug: string): Promise<RateLimitDecision> {
   const { perAddress, perPoster } = signupLimitersOf(runtime);
-  const address = perAddress.hit(`signup:${clientAddress(c)}`);
-  const poster = perPoster.hit(`signup:${slug}`);
+  const [address, poster] = await Promise.all([perAddress.hit(`signup:${clientAddress(c, runtime)}`), perPoster.hit(`signup:${slug}`)]);
   if (!address.allowed) return address;
   return poster;
 }
