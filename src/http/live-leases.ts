@@ -78,7 +78,9 @@ export class LiveLeases {
     }
     if (count === 0) return;
     try {
-      await pipeline.exec();
+      // A pipeline answers each command's error in its results rather than failing as a whole.
+      const failed = (await pipeline.exec())?.find(([error]) => error);
+      if (failed) this.#limits.degraded(failed[0]);
     } catch (error) {
       this.#limits.degraded(error);
     }
