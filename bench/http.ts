@@ -110,6 +110,9 @@ async function startTarget(name: TargetName, dataset: Dataset, extraEnv: Record<
     execPath: serverNode,
     execArgv: [
       ...(name === 'postgraphile' ? [] : ['--import', 'tsx']),
+      // The gateway and the ceiling (the same Prisma client) run with npm start's Node flag: Prisma's
+      // query compiler stays on V8's baseline WebAssembly compiler (docs/performance.md, "Memory").
+      ...(name === 'gateway' || name === 'ceiling' ? ['--liftoff-only'] : []),
       ...(name === 'gateway' && process.env.BENCH_GATEWAY_NODE_FLAGS ? process.env.BENCH_GATEWAY_NODE_FLAGS.split(/\s+/) : []),
       ...profile,
     ],
