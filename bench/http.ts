@@ -44,7 +44,8 @@ if (flags.help) {
   --json            print the results as JSON
   BENCH_POSTGRES_URL (or TEST_DATABASE_URL) names the PostgreSQL server the scratch database is created on.
   BENCH_CPU_PROF=<dir> writes a CPU profile of every server it forks into <dir>.
-  BENCH_GATEWAY_NODE_FLAGS="--flag …" starts the gateway with these Node flags.
+  BENCH_GATEWAY_NODE_FLAGS="--flag …" starts the gateway and the GraphQL ceiling with these Node flags
+    instead of npm start's (--liftoff-only); empty for none.
   BENCH_NODE=/path/to/node runs every server (and the subscription benchmark) on that Node binary.`);
   process.exit(0);
 }
@@ -95,6 +96,9 @@ interface Target {
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 // The Node binary the servers run on (BENCH_NODE), so that one Node version can be compared with another.
 const serverNode = process.env.BENCH_NODE || process.execPath;
+// The gateway and the ceiling (the same Prisma client) run with npm start's Node flags by default:
+// Prisma's query compiler stays on V8's baseline WebAssembly compiler (docs/performance.md).
+const gatewayNodeFlags = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '--liftoff-only').split(/\s+/).filter(Boolean);
 const serverNodeVersion = () => (serverNode === process.execPath ? process.version : spawnSync(serverNode, ['--version'], { encoding: 'utf8' }).stdout.trim());
 const PUBLIC_URL = 'http://localhost:4000';
 
@@ -110,10 +114,7 @@ async function startTarget(name: TargetName, dataset: Dataset, extraEnv: Record<
     execPath: serverNode,
     execArgv: [
       ...(name === 'postgraphile' ? [] : ['--import', 'tsx']),
-      // The gateway and the ceiling (the same Prisma client) run with npm start's Node flag: Prisma's
-      // query compiler stays on V8's baseline WebAssembly compiler (docs/performance.md, "Memory").
-      ...(name === 'gateway' || name === 'ceiling' ? ['--liftoff-only'] : []),
-      ...(name === 'gateway' && process.env.BENCH_GATEWAY_NODE_FLAGS ? process.env.BENCH_GATEWAY_NODE_FLAGS.split(/\s+/) : []),
+      ...(name === 'gateway' || name === 'ceiling' ? gatewayNodeFlags : []),
       ...profile,
     ],
     env: {
