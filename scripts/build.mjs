@@ -18,10 +18,19 @@ const stampFile = join(distDir, '.build-stamp');
 const inputs = ['tsconfig.json', 'tsconfig.build.json', 'package.json'];
 
 function newestMtime(path) {
-  const stat = statSync(path);
+  // A file removed while the tree is walked (prisma generate rewrites src/generated/) changed its
+  // folder, whose own time counts.
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) return 0;
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  let entries = [];
+  try {
+    entries = readdirSync(path);
+  } catch {
+    // removed since its stat, as above
+  }
+  for (const entry of entries) newest = Math.max(newest, newestMtime(join(path, entry)));
   return newest;
 }
 
