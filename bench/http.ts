@@ -44,7 +44,9 @@ if (flags.help) {
   --json            print the results as JSON
   BENCH_POSTGRES_URL (or TEST_DATABASE_URL) names the PostgreSQL server the scratch database is created on.
   BENCH_CPU_PROF=<dir> writes a CPU profile of every server it forks into <dir>.
-  BENCH_GATEWAY_NODE_FLAGS="--flag …" starts the gateway with these Node flags.`);
+  BENCH_GATEWAY_NODE_FLAGS="--flag …" starts the gateway and the GraphQL ceiling with these Node flags
+    instead of npm start's (--liftoff-only); empty for none.
+  BENCH_NODE=/path/to/node runs every server (and the subscription benchmark) on that Node binary.`);
   process.exit(0);
 }
 
@@ -92,6 +94,12 @@ interface Target {
 }
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+// The Node binary the servers run on (BENCH_NODE), so that one Node version can be compared with another.
+const serverNode = process.env.BENCH_NODE || process.execPath;
+// The gateway and the ceiling (the same Prisma client) run with npm start's Node flags by default:
+// Prisma's query compiler stays on V8's baseline WebAssembly compiler (docs/performance.md).
+const gatewayNodeFlags = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '--liftoff-only').split(/\s+/).filter(Boolean);
+const serverNodeVersion = () => (serverNode === process.execPath ? process.version : spawnSync(serverNode, ['--version'], { encoding: 'utf8' }).stdout.trim());
 const PUBLIC_URL = 'http://localhost:4000';
 
 async function startTarget(name: TargetName, dataset: Dataset, extraEnv: Record<string, string> = {}): Promise<Target> {
@@ -103,9 +111,10 @@ async function startTarget(name: TargetName, dataset: Dataset, extraEnv: Record<
   }[name];
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child: ChildProcess = fork(script, [], {
+    execPath: serverNode,
     execArgv: [
       ...(name === 'postgraphile' ? [] : ['--import', 'tsx']),
-      ...(name === 'gateway' && process.env.BENCH_GATEWAY_NODE_FLAGS ? process.env.BENCH_GATEWAY_NODE_FLAGS.split(/\s+/) : []),
+      ...(name === 'gateway' || name === 'ceiling' ? gatewayNodeFlags : []),
       ...profile,
     ],
     env: {
@@ -407,7 +416,7 @@ interface SubscriptionResult {
 /** The subscription benchmark (bench/subscriptions.ts), run as it is, on this run's database. */
 async function sseFanOut(dataset: Dataset): Promise<Row[]> {
   const child = spawn(
-    process.execPath,
+    serverNode,
     ['--import', 'tsx', here('./subscriptions.ts'), '--json', '-n', String(subscribers), '-e', '10'],
     { env: { ...process.env, BENCH_DATABASE_URL: dataset.url }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -525,7 +534,7 @@ for (const database of databases) runs.push(await runDatabase(database));
 const minutes = (performance.now() - started) / 60_000;
 
 if (flags.json) {
-  console.log(JSON.stringify({ duration, warmup, connections, subscribers, loadBefore, minutes, runs }, null, 2));
+  console.log(JSON.stringify({ node: serverNodeVersion(), duration, warmup, connections, subscribers, loadBefore, minutes, runs }, null, 2));
 } else {
   const fixed = (value: number | undefined, digits: number) => (value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits));
   const header = ['database', 'scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'SQL/req', 'ratio to baseline: req/s (CPU)'];
@@ -558,7 +567,7 @@ if (flags.json) {
     if (run.gatewayPeakRssMiB !== undefined) console.log(`${run.database}: gateway peak RSS ${run.gatewayPeakRssMiB.toFixed(0)} MiB`);
   }
   console.log(
-    `${connections} connections, ${warmup} s warm-up + ${duration} s per measurement; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${minutes.toFixed(1)} min`,
+    `servers on Node ${serverNodeVersion()}; ${connections} connections, ${warmup} s warm-up + ${duration} s per measurement; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${minutes.toFixed(1)} min`,
   );
 }
 process.exit(0);

@@ -69,6 +69,8 @@ interface Server {
 async function startTarget(name: string): Promise<Server> {
   const script = fileURLToPath(new URL(`./${name}-server.ts`, import.meta.url));
   const child = fork(script, [], {
+    // BENCH_NODE: the servers run on another Node binary than this load generator.
+    execPath: process.env.BENCH_NODE || process.execPath,
     execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/client.ts';
 import { loadMigrations } from '../src/db/migrations.ts';
 import { authenticateToken } from '../src/domain/stores/store.service.ts';
 import { createScratchDatabase, type ScratchDatabase, testProvider } from './helpers/database.ts';
-import { freePort, RunningProcess } from './helpers/process.ts';
+import { freePort, RunningProcess, repoRoot } from './helpers/process.ts';
 
 const LISTENING = /Stampline listening on (http:\/\/\S+) /;
 const running: RunningProcess[] = [];
@@ -153,5 +155,61 @@ describe.runIf(testProvider === 'postgresql')('npm start on PostgreSQL', () => {
     } finally {
       await result.close();
     }
+  });
+});
+
+/** The command lines of `pid` and its descendants (Linux /proc). */
+function processTree(pid: number): string[] {
+  let children: number[] = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const list = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      if (list) children = children.concat(list.split(/\s+/).map(Number));
+    }
+    const self = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+    return [self, ...children.flatMap(processTree)];
+  } catch {
+    return [];
+  }
+}
+
+describe.runIf(testProvider === 'sqlite')('npm start itself', () => {
+  // `npm start` rebuilds dist/ first when a source is newer than the last build (prestart), which
+  // takes a while on a busy machine; after `npm install` or `npm ci` the build is current.
+  it('runs the compiled gateway from dist/ with plain Node and serves /healthz', { timeout: 120_000 }, async () => {
+    const scratch = await scratchDatabase();
+    const port = await freePort();
+    const npm = spawn('npm', ['start', '--silent'], {
+      cwd: repoRoot,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: scratch.url, SEED_DEMO: 'false', REDIS_URL: undefined },
+    });
+    let stdout = '';
+    let stderr = '';
+    npm.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    npm.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => npm.on('exit', (code) => resolve(code)));
+    try {
+      for (;;) {
+        if (LISTENING.test(stdout)) break;
+        if (npm.exitCode !== null) throw new Error(`npm start exited with ${npm.exitCode}\n${stdout}\n${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok', database: 'sqlite' });
+      if (existsSync('/proc/self/task')) {
+        const tree = processTree(npm.pid!);
+        // npm, then Node on the compiled entry point: no shell left waiting, no TypeScript loader.
+        expect(tree.at(-1)).toMatch(/node .*dist\/main\.js$/);
+        expect(tree.join('\n')).not.toMatch(/tsx/);
+      }
+    } finally {
+      // Only npm gets the signal, as from a process manager: it passes it on to the gateway.
+      npm.kill('SIGTERM');
+      await exited;
+    }
+    expect(stdout).toContain('SIGTERM: finishing in-flight requests and stopping');
   });
 });

@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// The `stampline` command: runs the TypeScript CLI through tsx, as `npm start` runs the gateway.
-import { register } from 'tsx/esm/api';
+// The `stampline` command. It runs the compiled CLI in dist/ (built by `npm install`) when that build
+// is current, and otherwise the TypeScript sources through tsx, so that a command typed while the
+// sources are being edited runs what is on disk without waiting for a build.
+import { buildIsCurrent } from '../../scripts/build.mjs';
 
-register();
-await import('./main.ts');
+if (buildIsCurrent()) {
+  await import('../../dist/cli/main.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./main.ts');
+}

@@ -1,5 +1,4 @@
 import http2 from 'node:http2';
-import { importPKCS8, SignJWT } from 'jose';
 
 /**
  * A minimal APNs client for Wallet pass updates over HTTP/2: one long-lived session, an empty `{}`
@@ -158,6 +157,8 @@ export class ApnsClient {
     if (auth.kind !== 'token') throw new Error('not token auth');
     const now = Date.now();
     if (this.#providerToken && this.#providerToken.expiresAt > now) return this.#providerToken.value;
+    // jose is loaded only by a gateway that pushes with a token (.p8) key.
+    const { importPKCS8, SignJWT } = await import('jose');
     const key = await importPKCS8(auth.key, 'ES256');
     const value = await new SignJWT({})
       .setProtectedHeader({ alg: 'ES256', kid: auth.keyId })

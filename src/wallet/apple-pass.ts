@@ -1,9 +1,12 @@
-import { PKPass } from 'passkit-generator';
+import type { PKPass } from 'passkit-generator';
 import type { PassSigner } from './certificates.ts';
 import { applePassImages, iconPng } from './images.ts';
 import { type PassContent, type PassIdentity, toPassProps } from './pass-model.ts';
 
 export const PKPASS_MIME_TYPE = 'application/vnd.apple.pkpass';
+
+// passkit-generator (and node-forge under it) is loaded when the first pass is signed, not at start.
+const passkit = () => import('passkit-generator');
 
 /**
  * Builds signed `.pkpass` files. The template (pass style and certificates) is made once; each pass
@@ -11,29 +14,22 @@ export const PKPASS_MIME_TYPE = 'application/vnd.apple.pkpass';
  */
 export class ApplePassBuilder {
   readonly signer: PassSigner;
-  readonly #template: PKPass;
+  #template: Promise<PKPass> | undefined;
 
-  private constructor(signer: PassSigner, template: PKPass) {
+  private constructor(signer: PassSigner) {
     this.signer = signer;
-    this.#template = template;
   }
 
   /**
-   * Loads the template and signs one throwaway pass: passkit-generator reports certificate and
-   * passphrase problems only when a pass is exported, and they belong in the start-up log.
+   * A builder for `signer`. A configured signer signs one throwaway pass first: passkit-generator
+   * reports certificate and passphrase problems only when a pass is exported, and they belong in the
+   * start-up log. The development signer is made by the gateway and its certificates are checked when
+   * it is read (certificates.ts); it skips the test pass, so that a gateway without Apple credentials
+   * loads the signing libraries only when a pass is first asked for.
    */
   static async create(signer: PassSigner): Promise<ApplePassBuilder> {
-    const passJson = {
-      formatVersion: 1,
-      passTypeIdentifier: signer.passTypeIdentifier,
-      teamIdentifier: signer.teamIdentifier,
-      organizationName: 'Stampline',
-      description: 'Stamp card',
-      serialNumber: 'template',
-      storeCard: {},
-    };
-    const template = new PKPass({ 'pass.json': Buffer.from(JSON.stringify(passJson)) }, signer.certificates);
-    const builder = new ApplePassBuilder(signer, template);
+    const builder = new ApplePassBuilder(signer);
+    if (signer.development) return builder;
     try {
       const content = toPassProps(SELF_TEST_SOURCE, builder.identity('https://self-test.invalid/wallet/apple'));
       await builder.build(content, { 'icon.png': iconPng(content.artwork, 29) });
@@ -43,13 +39,30 @@ export class ApplePassBuilder {
     return builder;
   }
 
+  #loadTemplate(): Promise<PKPass> {
+    this.#template ??= passkit().then(({ PKPass }) => {
+      const passJson = {
+        formatVersion: 1,
+        passTypeIdentifier: this.signer.passTypeIdentifier,
+        teamIdentifier: this.signer.teamIdentifier,
+        organizationName: 'Stampline',
+        description: 'Stamp card',
+        serialNumber: 'template',
+        storeCard: {},
+      };
+      return new PKPass({ 'pass.json': Buffer.from(JSON.stringify(passJson)) }, this.signer.certificates);
+    });
+    return this.#template;
+  }
+
   identity(webServiceURL: string): PassIdentity {
     return { passTypeIdentifier: this.signer.passTypeIdentifier, teamIdentifier: this.signer.teamIdentifier, webServiceURL };
   }
 
   /** A signed pass; `images` defaults to the full generated set. */
   async build(content: PassContent, images: Record<string, Buffer> = applePassImages(content.artwork)): Promise<Buffer> {
-    const pass = await PKPass.from(this.#template, content.props);
+    const [{ PKPass }, template] = await Promise.all([passkit(), this.#loadTemplate()]);
+    const pass = await PKPass.from(template, content.props);
     const style = pass.types[0];
     if (!style) throw new Error('the pass template lost its storeCard style');
     style.headerFields.push(...content.headerFields);

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes, X509Certificate } from 'node:crypto';
 import { promisify } from 'node:util';
-import forge from 'node-forge';
+import type forge from 'node-forge';
 import type { Db } from '../db/client.ts';
 import type { AppleSettings } from './config.ts';
 import { readCertificatePem, readText } from './secrets.ts';
@@ -119,7 +119,8 @@ function parseStoredSigner(value: string): PassSigner | undefined {
  */
 export async function createDevelopmentSigner(passTypeIdentifier: string, teamIdentifier: string, now = new Date()): Promise<StoredSigner> {
   const [caKeys, signerKeys] = await Promise.all([rsaKeyPair(), rsaKeyPair()]);
-  const ca = forge.pki.createCertificate();
+  const { pki, md } = await loadForge();
+  const ca = pki.createCertificate();
   ca.publicKey = caKeys.publicKey;
   ca.serialNumber = serialNumber();
   ca.validity.notBefore = new Date(now.getTime() - 60_000);
@@ -134,9 +135,9 @@ export async function createDevelopmentSigner(passTypeIdentifier: string, teamId
     { name: 'basicConstraints', cA: true, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
   ]);
-  ca.sign(caKeys.privateKey, forge.md.sha256.create());
+  ca.sign(caKeys.privateKey, md.sha256.create());
 
-  const leaf = forge.pki.createCertificate();
+  const leaf = pki.createCertificate();
   leaf.publicKey = signerKeys.publicKey;
   leaf.serialNumber = serialNumber();
   leaf.validity.notBefore = new Date(now.getTime() - 60_000);
@@ -154,11 +155,11 @@ export async function createDevelopmentSigner(passTypeIdentifier: string, teamId
     // clientAuth lets the same certificate open TLS to an APNs stand-in, as Apple's does to APNs.
     { name: 'extKeyUsage', clientAuth: true, emailProtection: true },
   ]);
-  leaf.sign(caKeys.privateKey, forge.md.sha256.create());
+  leaf.sign(caKeys.privateKey, md.sha256.create());
 
   return {
-    wwdr: forge.pki.certificateToPem(ca),
-    signerCert: forge.pki.certificateToPem(leaf),
+    wwdr: pki.certificateToPem(ca),
+    signerCert: pki.certificateToPem(leaf),
     signerKey: signerKeys.privatePem,
     passTypeIdentifier,
     teamIdentifier,
@@ -194,13 +195,17 @@ function checkKeyFitsCertificate(cert: X509Certificate, keyPem: string, passphra
 
 const generateRsa = promisify(generateKeyPair);
 
+// node-forge is loaded only when a development signer is made (once per database).
+const loadForge = () => import('node-forge').then((module) => module.default);
+
 async function rsaKeyPair(): Promise<{ publicKey: forge.pki.rsa.PublicKey; privateKey: forge.pki.rsa.PrivateKey; privatePem: string }> {
   // Node generates keys natively off the event loop; forge's JavaScript generator would block it for seconds.
   const pair = await generateRsa('rsa', { modulusLength: 2048 });
   const privatePem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const { pki } = await loadForge();
   return {
-    publicKey: forge.pki.publicKeyFromPem(pair.publicKey.export({ type: 'spki', format: 'pem' }).toString()),
-    privateKey: forge.pki.privateKeyFromPem(privatePem) as forge.pki.rsa.PrivateKey,
+    publicKey: pki.publicKeyFromPem(pair.publicKey.export({ type: 'spki', format: 'pem' }).toString()),
+    privateKey: pki.privateKeyFromPem(privatePem) as forge.pki.rsa.PrivateKey,
     privatePem,
   };
 }

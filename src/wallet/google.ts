@@ -1,4 +1,3 @@
-import { importPKCS8, SignJWT } from 'jose';
 import type { LoyaltyClass, LoyaltyObject, LoyaltyObjectPatch } from './google-object.ts';
 
 /**
@@ -64,6 +63,7 @@ export class GoogleWalletClient {
 
   /** The "Add to Google Wallet" link for one loyalty object (and its class, created on first save). */
   async saveUrl(loyaltyClass: LoyaltyClass, loyaltyObject: LoyaltyObject): Promise<string> {
+    const { SignJWT } = await import('jose');
     const jwt = await new SignJWT({
       typ: 'savetowallet',
       origins: this.#options.origins,
@@ -103,6 +103,7 @@ export class GoogleWalletClient {
 
   async #fetchToken(): Promise<string> {
     const { account, tokenUrl } = this.#options;
+    const { SignJWT } = await import('jose');
     const assertion = await new SignJWT({ scope: SCOPE })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
       .setIssuer(account.client_email)
@@ -126,7 +127,8 @@ export class GoogleWalletClient {
   }
 
   #signingKey(): Promise<CryptoKey> {
-    this.#key ??= importPKCS8(this.#options.account.private_key, 'RS256').catch((error: unknown) => {
+    // jose is loaded only by a gateway that has Google Wallet configured.
+    this.#key ??= import('jose').then(({ importPKCS8 }) => importPKCS8(this.#options.account.private_key, 'RS256')).catch((error: unknown) => {
       this.#key = undefined;
       throw new Error(`the Google service account private_key cannot be read: ${error instanceof Error ? error.message : String(error)}`);
     });

@@ -1,4 +1,3 @@
-import { importPKCS8 } from 'jose';
 import type { Runtime } from '../runtime.ts';
 import { type ApnsAuth, ApnsClient } from './apns.ts';
 import { ApplePassBuilder } from './apple-pass.ts';
@@ -125,6 +124,7 @@ export class Wallet {
     if (settings.key) {
       if (!settings.keyId) throw new Error('APNS_KEY_ID must be set with APNS_KEY');
       const key = await readText(settings.key, 'APNS_KEY');
+      const { importPKCS8 } = await import('jose');
       await importPKCS8(key, 'ES256').catch(() => {
         throw new Error('APNS_KEY is not an ES256 (.p8) key');
       });

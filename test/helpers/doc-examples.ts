@@ -185,7 +185,7 @@ function collect(child: ChildProcess): Collected {
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
-// Generous: `npx stampline` starts TypeScript through tsx, slow on a busy CI machine.
+// Generous: `npx stampline` runs the sources through tsx when dist/ is older than them, slow on a busy CI machine.
 const PROGRAM_TIMEOUT_MS = 150_000;
 
 async function runProgram(example: Example, gateway: DemoGateway): Promise<Ran> {

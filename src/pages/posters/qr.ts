@@ -1,4 +1,5 @@
-import QRCode from 'qrcode';
+// qrcode is loaded on the first poster asked for, not at start.
+const qrcode = () => import('qrcode').then((module) => module.default);
 
 /** PNG edge lengths a client may ask for; the default suits printing at about 4 cm. */
 export const QR_PNG_SIZE = { min: 64, max: 2048, default: 512 } as const;
@@ -7,13 +8,13 @@ export const QR_PNG_SIZE = { min: 64, max: 2048, default: 512 } as const;
 const OPTIONS = { errorCorrectionLevel: 'M', margin: 2 } as const;
 
 /** The QR code of `text` as an SVG document. */
-export function qrSvg(text: string): Promise<string> {
-  return QRCode.toString(text, { ...OPTIONS, type: 'svg' });
+export async function qrSvg(text: string): Promise<string> {
+  return (await qrcode()).toString(text, { ...OPTIONS, type: 'svg' });
 }
 
 /** The QR code of `text` as a square PNG of `size` pixels. */
-export function qrPng(text: string, size: number): Promise<Buffer> {
-  return QRCode.toBuffer(text, { ...OPTIONS, type: 'png', width: size });
+export async function qrPng(text: string, size: number): Promise<Buffer> {
+  return (await qrcode()).toBuffer(text, { ...OPTIONS, type: 'png', width: size });
 }
 
 /** The `size` query parameter: absent is the default; anything but an integer in range is refused. */
