@@ -185,10 +185,10 @@ const customerCardField = {
   description: 'The customer card after the change; null when the input was refused.',
 } as const;
 
-const AddStampsPayload = builder
-  .objectRef<Payload<{ customerCardId: number; ledgerEntryId: number }>>('AddStampsPayload')
-  .implement({
-    description: 'Result of `addStamps`.',
+/** The payload of a write of one ledger entry without a redemption: `addStamps`, `removeStamps`. */
+function ledgerEntryPayload(name: string, mutation: string, ledgerEntryDescription: string) {
+  return builder.objectRef<Payload<{ customerCardId: number; ledgerEntryId: number }>>(name).implement({
+    description: `Result of \`${mutation}\`.`,
     fields: (t) => ({
       customerCard: t.prismaField({
         ...customerCardField,
@@ -198,34 +198,26 @@ const AddStampsPayload = builder
       ledgerEntry: t.prismaField({
         type: 'LedgerEntry',
         nullable: true,
-        description: 'The ledger entry the stamps were written as (the first one, for a repeated idempotency key).',
+        description: ledgerEntryDescription,
         resolve: (query, p, _args, ctx) =>
           reread(query, p.ledgerEntryId, (args) => ctx.deps.db.ledgerEntry.findUnique(args)),
       }),
       userErrors: t.field({ type: [UserError], ...userErrorsField, resolve: (p) => p.userErrors }),
     }),
   });
+}
 
-const RemoveStampsPayload = builder
-  .objectRef<Payload<{ customerCardId: number; ledgerEntryId: number }>>('RemoveStampsPayload')
-  .implement({
-    description: 'Result of `removeStamps`.',
-    fields: (t) => ({
-      customerCard: t.prismaField({
-        ...customerCardField,
-        resolve: (query, p, _args, ctx) =>
-          reread(query, p.customerCardId, (args) => ctx.deps.db.customerCard.findUnique(args)),
-      }),
-      ledgerEntry: t.prismaField({
-        type: 'LedgerEntry',
-        nullable: true,
-        description: 'The CORRECTION ledger entry (negative `delta`; the first one, for a repeated idempotency key).',
-        resolve: (query, p, _args, ctx) =>
-          reread(query, p.ledgerEntryId, (args) => ctx.deps.db.ledgerEntry.findUnique(args)),
-      }),
-      userErrors: t.field({ type: [UserError], ...userErrorsField, resolve: (p) => p.userErrors }),
-    }),
-  });
+const AddStampsPayload = ledgerEntryPayload(
+  'AddStampsPayload',
+  'addStamps',
+  'The ledger entry the stamps were written as (the first one, for a repeated idempotency key).',
+);
+
+const RemoveStampsPayload = ledgerEntryPayload(
+  'RemoveStampsPayload',
+  'removeStamps',
+  'The CORRECTION ledger entry (negative `delta`; the first one, for a repeated idempotency key).',
+);
 
 const RedeemRewardPayload = builder
   .objectRef<Payload<{ customerCardId: number; ledgerEntryId: number; redemptionId: number }>>('RedeemRewardPayload')
