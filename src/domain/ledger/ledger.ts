@@ -80,7 +80,8 @@ export async function postLedgerEntry(tx: Tx, deps: Deps, actor: Actor, change: 
   let updated: CustomerCardRow;
   let redemption: RedemptionRow | undefined;
   let delta: number;
-  // One clock for the limits and the entry's time, read once this transaction holds the card.
+  // The entry's time. A stamp reads it again once its transaction holds the card, so the limits and
+  // the entry they admit agree on it.
   let now = new Date();
   if (change.kind === 'REDEEM') {
     const cost = change.reward.stampsRequired;
