@@ -138,11 +138,22 @@ describe('a stamp over a card limit: the same refusal over REST and GraphQL', ()
     expect(customer.status).toBe(201);
     const customerCardId = customer.body.customer_cards[0].id as number;
     const stampUrl = `${t.url}/api/v1${store.path}/customers/${customer.body.id}/customer_cards/${customerCardId}/stamp`;
-    const viaRest = (stamps: number) => post(stampUrl, store.token, { stamps });
-    const viaGraphql = async (stamps: number) => {
+    const viaRest = async (stamps: number, idempotencyKey?: string) => {
+      const response = await fetch(stampUrl, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${store.token}`,
+          'content-type': 'application/json',
+          ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+        },
+        body: JSON.stringify({ stamps }),
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    const viaGraphql = async (stamps: number, idempotencyKey?: string) => {
       const response = await post(`${t.url}/graphql`, store.token, {
         query: ADD,
-        variables: { input: { customerCardId: globalIdOf('CustomerCard', customerCardId), stamps } },
+        variables: { input: { customerCardId: globalIdOf('CustomerCard', customerCardId), stamps, idempotencyKey } },
       });
       return response.body.data.addStamps;
     };
@@ -169,5 +180,16 @@ describe('a stamp over a card limit: the same refusal over REST and GraphQL', ()
     expect(new Date(error.retryAt).getTime()).toBeGreaterThan(Date.now());
     expect(error.message).toContain(error.retryAt);
     expect(await ledgerSum(t.runtime.deps.db, s.customerCardId)).toBe(1);
+  });
+
+  it('a retry with the same idempotency key is answered with the first result over both APIs, not refused', async () => {
+    const s = await limitedCustomerCard({ stamp_cooldown_seconds: 3600, max_stamps_per_day: 2 });
+    const first = await s.viaRest(2, 'sale-1');
+    expect(first.status).toBe(200);
+    const again = await s.viaRest(2, 'sale-1');
+    expect(again).toEqual(first);
+    const graphqlFirst = await s.viaGraphql(1, 'sale-2');
+    expect(graphqlFirst.userErrors[0].code).toBe('TOO_SOON');
+    expect(await ledgerSum(t.runtime.deps.db, s.customerCardId)).toBe(2);
   });
 });

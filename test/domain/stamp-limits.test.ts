@@ -3,7 +3,9 @@ import type { Deps } from '../../src/domain/context.ts';
 import { addStamps, getCustomerCard } from '../../src/domain/customer-cards/customer-card.service.ts';
 import { startOfLocalDay, startOfNextLocalDay } from '../../src/domain/customer-cards/stamp-limits.rules.ts';
 import { DomainError, ErrorCode } from '../../src/domain/errors.ts';
+import { updateCard } from '../../src/domain/cards/card.service.ts';
 import { updateStore } from '../../src/domain/stores/store.service.ts';
+import { CARD_PASSES_UPDATE_TOPIC } from '../../src/domain/wallet/pass-updates.ts';
 import { expectDomainError } from '../helpers/domain-errors.ts';
 import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
 import { newStore, useRuntime } from '../helpers/runtime.ts';
@@ -148,5 +150,19 @@ describe('most stamps per day', () => {
     expect(refused.every((o) => o.reason instanceof DomainError && o.reason.code === ErrorCode.DAILY_LIMIT)).toBe(true);
     expect((await getCustomerCard(deps(), actor, { customerCardId })).stampsCount).toBe(7);
     expect(await ledgerSum(deps().db, customerCardId)).toBe(7);
+  });
+});
+
+describe('changing the limits', () => {
+  it('updates no wallet pass: they are not on it', async () => {
+    const store = await newStore(t.runtime);
+    const { card } = await seedCard(deps(), store.actor);
+    const { customerCard } = await seedCustomerCard(deps(), store.actor, card.id);
+    await deps().db.customerCard.update({ where: { id: customerCard.id }, data: { passInstalled: true } });
+    const queued = () => deps().db.outboxMessage.count({ where: { topic: CARD_PASSES_UPDATE_TOPIC, payload: { equals: { cardId: card.id } } } });
+    await updateCard(deps(), store.actor, card.id, { stampCooldownSeconds: 30, maxStampsPerDay: 5 });
+    expect(await queued()).toBe(0);
+    await updateCard(deps(), store.actor, card.id, { name: 'Renamed', maxStampsPerDay: null });
+    expect(await queued()).toBe(1);
   });
 });
