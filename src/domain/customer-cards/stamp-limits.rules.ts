@@ -125,6 +125,10 @@ const HOUR = 60 * 60 * 1000;
  */
 export function startOfLocalDay(at: Date, timeZone: string): Date {
   const day = localDay(at.getTime(), timeZone);
+  // A stamp asks inside its transaction, holding the card's lock: one lookup rather than a bisection.
+  const key = `${timeZone} ${day}`;
+  const known = dayStarts.get(key);
+  if (known !== undefined) return new Date(known);
   // Days last at most 26 hours anywhere, so 48 hours earlier is on an earlier local day.
   let before = at.getTime() - 48 * HOUR;
   let within = at.getTime();
@@ -133,8 +137,14 @@ export function startOfLocalDay(at: Date, timeZone: string): Date {
     if (localDay(middle, timeZone) >= day) within = middle;
     else before = middle;
   }
+  if (dayStarts.size >= MAX_KNOWN_DAY_STARTS) dayStarts.clear();
+  dayStarts.set(key, within);
   return new Date(within);
 }
+
+// Day starts found so far, by zone and local day; a day's start never changes (short of new zone data).
+const dayStarts = new Map<string, number>();
+const MAX_KNOWN_DAY_STARTS = 10_000;
 
 /** The first instant of the local day after the one `at` falls on. */
 export function startOfNextLocalDay(at: Date, timeZone: string): Date {
