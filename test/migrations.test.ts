@@ -62,8 +62,10 @@ describe('applying migrations', () => {
     );
     const { db, close } = await openDatabase(scratch.url);
     try {
-      const store = await db.store.create({ data: { name: 'Old' }, select: { id: true } });
-      // In SQL: the client would also write the columns later migrations add to cards.
+      // In SQL: the client would also write the columns later migrations add to stores and cards.
+      await db.$executeRaw`INSERT INTO stores (name, updated_at) VALUES ('Old', CURRENT_TIMESTAMP)`;
+      const [store] = await db.$queryRaw<Array<{ id: number }>>`SELECT id FROM stores WHERE name = 'Old'`;
+      if (!store) throw new Error('the store was not written');
       await db.$executeRaw`INSERT INTO cards (store_id, name, card_color, text_color, stamp_icon, stamp_color, stamps_required, strip_type, updated_at)
         VALUES (${store.id}, 'C', '#000000', '#FFFFFF', 'coffee', '#FFFFFF', 5, 'color', CURRENT_TIMESTAMP)`;
       const [card] = await db.$queryRaw<Array<{ id: number }>>`SELECT id FROM cards WHERE store_id = ${store.id}`;

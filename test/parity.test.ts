@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { MAX_JSON_DEPTH } from '../src/domain/validation.ts';
+import { globalIdOf } from '../src/graphql/global-ids.ts';
 import { snakeCase } from '../src/rest/http.ts';
 import { deeplyNested, toJson } from './helpers/deep-json.ts';
 import { graphqlClient } from './helpers/graphql.ts';
 import { restStore } from './helpers/rest.ts';
+import { ledgerSum } from './helpers/snapshot.ts';
 import { useServer } from './helpers/server.ts';
 
 /**
@@ -119,5 +121,75 @@ describe('the same refusal over REST and GraphQL', () => {
     expect((await store.api.get(`${store.path}/customers?search=${search}`)).status).toBe(200);
     const data = await graphql.data(store.token, 'query($s: String) { store { customers(first: 5, search: $s) { totalCount } } }', { s: search });
     expect(data.store.customers.totalCount).toBe(0);
+  });
+});
+
+describe('a stamp over a card limit: the same refusal over REST and GraphQL', () => {
+  const ADD = `mutation($input: AddStampsInput!) { addStamps(input: $input) { customerCard { stampsCount } userErrors { field message code retryAt } } }`;
+
+  async function limitedCustomerCard(card: Record<string, unknown>) {
+    const store = await restStore(t);
+    const created = await post(`${t.url}/api/v1${store.path}/cards`, store.token, { card: { name: 'Limited', stamps_required: 10, ...card } });
+    expect(created.status).toBe(201);
+    const customer = await post(`${t.url}/api/v1${store.path}/customers`, store.token, {
+      customer: { first_name: 'Ada', email: `ada-${Math.random()}@example.com` },
+      card_id: created.body.id,
+    });
+    expect(customer.status).toBe(201);
+    const customerCardId = customer.body.customer_cards[0].id as number;
+    const stampUrl = `${t.url}/api/v1${store.path}/customers/${customer.body.id}/customer_cards/${customerCardId}/stamp`;
+    const viaRest = async (stamps: number, idempotencyKey?: string) => {
+      const response = await fetch(stampUrl, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${store.token}`,
+          'content-type': 'application/json',
+          ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+        },
+        body: JSON.stringify({ stamps }),
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    const viaGraphql = async (stamps: number, idempotencyKey?: string) => {
+      const response = await post(`${t.url}/graphql`, store.token, {
+        query: ADD,
+        variables: { input: { customerCardId: globalIdOf('CustomerCard', customerCardId), stamps, idempotencyKey } },
+      });
+      return response.body.data.addStamps;
+    };
+    return { viaRest, viaGraphql, customerCardId };
+  }
+
+  it.each([
+    ['the cooldown', { stamp_cooldown_seconds: 3600 }, 1, 'TOO_SOON'],
+    ['the daily limit', { max_stamps_per_day: 1 }, 1, 'DAILY_LIMIT'],
+  ])('%s', async (_what, card, stamps, code) => {
+    const s = await limitedCustomerCard(card);
+    expect((await s.viaRest(stamps)).status).toBe(200);
+
+    const rest = await s.viaRest(stamps);
+    expect(rest.status).toBe(422);
+    const graphql = await s.viaGraphql(stamps);
+    expect(graphql.customerCard).toBeNull();
+    expect(graphql.userErrors).toHaveLength(1);
+    const [error] = graphql.userErrors;
+    expect(error.code).toBe(code);
+    expect(error.field).toEqual(['input', 'stamps']);
+    expect(rest.body.errors).toEqual({ stamps: [error.message] });
+    expect(rest.body.retry_at).toBe(error.retryAt);
+    expect(new Date(error.retryAt).getTime()).toBeGreaterThan(Date.now());
+    expect(error.message).toContain(error.retryAt);
+    expect(await ledgerSum(t.runtime.deps.db, s.customerCardId)).toBe(1);
+  });
+
+  it('a retry with the same idempotency key is answered with the first result over both APIs, not refused', async () => {
+    const s = await limitedCustomerCard({ stamp_cooldown_seconds: 3600, max_stamps_per_day: 2 });
+    const first = await s.viaRest(2, 'sale-1');
+    expect(first.status).toBe(200);
+    const again = await s.viaRest(2, 'sale-1');
+    expect(again).toEqual(first);
+    const graphqlFirst = await s.viaGraphql(1, 'sale-2');
+    expect(graphqlFirst.userErrors[0].code).toBe('TOO_SOON');
+    expect(await ledgerSum(t.runtime.deps.db, s.customerCardId)).toBe(2);
   });
 });

@@ -21,6 +21,10 @@ export const ErrorCode = {
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   /** The record is still referenced and cannot be deleted. */
   IN_USE: 'IN_USE',
+  /** The card's stamp cooldown has not passed since the customer card's last stamp; see `retryAt`. */
+  TOO_SOON: 'TOO_SOON',
+  /** The stamps would pass the card's most stamps per store-local day; see `retryAt`. */
+  DAILY_LIMIT: 'DAILY_LIMIT',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -30,12 +34,15 @@ export type FieldErrors = Record<string, string[]>;
 export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly fields: FieldErrors;
+  /** For a refusal that time lifts (a stamp limit): from when the same request would be taken. */
+  readonly retryAt: Date | null;
 
-  constructor(code: ErrorCode, message: string, fields: FieldErrors = {}) {
+  constructor(code: ErrorCode, message: string, fields: FieldErrors = {}, retryAt: Date | null = null) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
     this.fields = fields;
+    this.retryAt = retryAt;
   }
 
   /** True when the error means "no such record" rather than "the request breaks a rule". */

@@ -9,7 +9,7 @@ export interface StampsChangedEvent {
   customerId: number;
   customerCardId: number;
   ledgerEntryId: number;
-  kind: 'STAMP' | 'WELCOME' | 'REDEEM';
+  kind: 'STAMP' | 'WELCOME' | 'REDEEM' | 'CORRECTION';
   delta: number;
   balanceAfter: number;
   occurredAt: string;

@@ -11,6 +11,8 @@ export interface UserErrorShape {
   field: string[] | null;
   message: string;
   code: ErrorCode;
+  /** From when the same request would be taken, for a refusal that time lifts (`TOO_SOON`, `DAILY_LIMIT`). */
+  retryAt?: Date | null;
 }
 
 const codeDescriptions: Record<ErrorCode, string> = {
@@ -25,6 +27,8 @@ const codeDescriptions: Record<ErrorCode, string> = {
   ALREADY_ENROLLED: 'The customer already holds this card.',
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before for a different request.',
   IN_USE: 'The record is still referenced and cannot be deleted.',
+  TOO_SOON: "The card's `stampCooldownSeconds` have not passed since the customer card's last stamp; `retryAt` says when they will have.",
+  DAILY_LIMIT: "The stamps would pass the card's `maxStampsPerDay` for the store-local day; `retryAt` is the start of the next day (null when the stamps are more than a day allows).",
 };
 
 export const UserErrorCode = builder.enumType('UserErrorCode', {
@@ -43,6 +47,12 @@ export const UserError = builder.objectRef<UserErrorShape>('UserError').implemen
     }),
     message: t.exposeString('message', { description: 'What is wrong, for people.' }),
     code: t.expose('code', { type: UserErrorCode, description: 'What is wrong, for programs.' }),
+    retryAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'For a refusal that time lifts (`TOO_SOON`, `DAILY_LIMIT`): from when the same request would be taken. Null for every other refusal.',
+      resolve: (error) => error.retryAt ?? null,
+    }),
   }),
 });
 
@@ -57,13 +67,14 @@ export function toUserErrors(error: DomainError, notFoundFields: NotFoundFields 
   if (entries.length === 0) {
     const what = error.message.replace(/ not found$/, '');
     const field = error.isNotFound ? notFoundFields[what] : undefined;
-    return [{ field: field ? ['input', field] : ['input'], message: error.message, code: error.code }];
+    return [{ field: field ? ['input', field] : ['input'], message: error.message, code: error.code, retryAt: error.retryAt }];
   }
   return entries.flatMap(([field, messages]) =>
     messages.map((message) => ({
       field: field === 'base' ? ['input'] : ['input', field],
       message,
       code: error.code,
+      retryAt: error.retryAt,
     })),
   );
 }

@@ -86,6 +86,11 @@ export function NullableText() {
   );
 }
 
+/** An integer that may be cleared: null, or an empty string (all a form can send), stores null. */
+export function NullableInt() {
+  return z.preprocess((value) => (value === '' ? null : value), Int().nullable());
+}
+
 /**
  * A query flag that counts by presence, as Leal documents `active`: `?active`, `?active=1` and even
  * `?active=false` all turn the filter on.

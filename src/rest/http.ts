@@ -10,6 +10,8 @@ export type RestFieldErrors = Record<string, string[]>;
 export interface RestErrorBody {
   error: string;
   errors?: RestFieldErrors;
+  /** For a refusal that time lifts (a stamp limit): from when the same request would be taken. */
+  retry_at?: string;
 }
 
 /**
@@ -59,7 +61,8 @@ export function toHttpError(error: unknown): { status: ContentfulStatusCode; bod
   }
   if (error instanceof DomainError) {
     if (error.isNotFound) return { status: 404, body: { error: error.message }, headers: {} };
-    return { status: 422, body: { error: error.message, errors: snakeFields(error.fields) }, headers: {} };
+    const retryAt = error.retryAt ? { retry_at: error.retryAt.toISOString() } : {};
+    return { status: 422, body: { error: error.message, errors: snakeFields(error.fields), ...retryAt }, headers: {} };
   }
   const fault = unavailableAnswer('REST', error);
   if (fault) return { status: 503, body: { error: fault.message }, headers: { 'Retry-After': String(fault.retryAfterSeconds) } };

@@ -14,6 +14,10 @@ export const ErrorSchema = z
         description: 'Messages keyed by snake_case parameter name; present on 400, 413, 415 and 422',
         example: { stamps_required: ['must be less than or equal to 21'] },
       }),
+    retry_at: z.string().optional().openapi({
+      description: 'For a stamp refused by the card’s cooldown or daily limit (422): from when the same stamps would be taken (ISO 8601 UTC)',
+      example: '2026-12-07T17:05:00.000Z',
+    }),
   })
   .openapi('Error');
 

@@ -58,6 +58,7 @@ const mutationCases = (): [string, string, Record<string, unknown>, string][] =>
   ['enrolCustomer', 'EnrolCustomerInput', { customerId: gid('Customer'), cardId: gid('Card') }, 'customerId'],
   ['addStamps', 'AddStampsInput', { customerCardId: gid('CustomerCard'), stamps: 1 }, 'customerCardId'],
   ['redeemReward', 'RedeemRewardInput', { customerCardId: gid('CustomerCard'), rewardId: gid('Reward') }, 'customerCardId'],
+  ['removeStamps', 'RemoveStampsInput', { customerCardId: gid('CustomerCard'), stamps: 1, reason: 'Mine' }, 'customerCardId'],
   ['updateWebhookSubscription', 'UpdateWebhookSubscriptionInput', { id: gid('WebhookSubscription'), enabled: false }, 'id'],
   ['rotateWebhookSecret', 'RotateWebhookSecretInput', { id: gid('WebhookSubscription') }, 'id'],
   ['sendWebhookTest', 'SendWebhookTestInput', { id: gid('WebhookSubscription') }, 'id'],

@@ -7,6 +7,8 @@
 export const STORE_KEYS = [
   'id', 'name', 'store_name', 'display_store_name', 'personal',
   'locations_count', 'cards_count', 'customers_count', 'posters_count', 'created_at', 'updated_at',
+  // Stampline's contract (round two): the day of cards' max_stamps_per_day
+  'time_zone',
 ];
 
 export const CARD_KEYS = [
@@ -16,6 +18,8 @@ export const CARD_KEYS = [
   // Leal's current SDK
   'stamp_background_color', 'strip_opacity', 'auxiliary_fields', 'expires_at', 'show_member_field',
   'show_stamps_to_reward_field',
+  // Stampline's contract (round two): anti-fraud limits
+  'stamp_cooldown_seconds', 'max_stamps_per_day',
 ];
 export const EXTRA_CARD_KEYS = ['account_id'];
 

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { WriteSource } from '../../src/domain/context.ts';
+import { removeStamps } from '../../src/domain/customer-cards/stamp-correction.service.ts';
 import { createCustomer } from '../../src/domain/customers/customer.service.ts';
 import { updateStore } from '../../src/domain/stores/store.service.ts';
 import { artifact, useBrowser } from '../helpers/browser.ts';
@@ -94,6 +95,11 @@ describe('the customer page', () => {
     await s.stamp(s.grace, 5);
     await s.stamp(s.ada, 1);
     await textBecomes(page, '[data-field="stamps-count"]', '5', 1000);
+
+    // A correction is announced as one, not as a negative stamp.
+    await removeStamps(deps(), s.store.actor, { customerCardId: s.ada.customerCard.id, stamps: 2, reason: 'Stamped twice' });
+    await textBecomes(page, '[data-field="stamps-count"]', '3', 1000);
+    expect(await text(page, '[data-field="announce"]')).toBe('2 stamps corrected. You have 3 of 10 stamps.');
 
     await page.screenshot({ path: artifact('customer-card-page.png'), fullPage: true });
     expect(problems).toEqual([]);

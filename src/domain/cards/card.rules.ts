@@ -1,6 +1,7 @@
 import { isValidDate } from '../customers/customer.rules.ts';
 import { DomainError, ErrorCode, FieldErrorCollector } from '../errors.ts';
 import { checkColor, checkInteger, checkOneOf, checkText, hasNul, SLUG } from '../validation.ts';
+import { MAX_STAMP_COOLDOWN_SECONDS, MAX_STAMPS_PER_DAY_LIMIT } from '../customer-cards/stamp-limits.rules.ts';
 
 export const STRIP_TYPES = ['color', 'image', 'preset'] as const;
 export type StripType = (typeof STRIP_TYPES)[number];
@@ -33,7 +34,14 @@ export interface CardAttributes {
   expiresAt: Date | null;
   showMemberField: boolean;
   showStampsToRewardField: boolean;
+  /** Least seconds between two stamp operations on one customer card; 0: off. */
+  stampCooldownSeconds: number;
+  /** Most stamps one customer card takes per store-local day; null: no limit. */
+  maxStampsPerDay: number | null;
 }
+
+/** Attributes that only govern stamping: changing them changes nothing a wallet pass shows. */
+export const STAMP_LIMIT_ATTRIBUTES: ReadonlySet<string> = new Set(['stampCooldownSeconds', 'maxStampsPerDay']);
 
 /** What a new card gets for each attribute the shop leaves out (documented in docs/domain.md). */
 export const CARD_DEFAULTS: Omit<CardAttributes, 'name'> = {
@@ -53,6 +61,8 @@ export const CARD_DEFAULTS: Omit<CardAttributes, 'name'> = {
   expiresAt: null,
   showMemberField: false,
   showStampsToRewardField: true,
+  stampCooldownSeconds: 0,
+  maxStampsPerDay: null,
 };
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
@@ -143,6 +153,10 @@ export function validateCard(merged: CardAttributes, touched: ReadonlySet<string
   }
   for (const field of ['showMemberField', 'showStampsToRewardField'] as const) {
     if (check(field) && typeof merged[field] !== 'boolean') errors.add(field, 'must be true or false');
+  }
+  if (check('stampCooldownSeconds')) checkInteger(errors, 'stampCooldownSeconds', merged.stampCooldownSeconds, 0, MAX_STAMP_COOLDOWN_SECONDS);
+  if (check('maxStampsPerDay') && merged.maxStampsPerDay !== null) {
+    checkInteger(errors, 'maxStampsPerDay', merged.maxStampsPerDay, 1, MAX_STAMPS_PER_DAY_LIMIT);
   }
   const requiredOk = check('stampsRequired')
     ? checkInteger(errors, 'stampsRequired', merged.stampsRequired, 1, MAX_STAMPS_REQUIRED)

@@ -3,7 +3,7 @@ import type { Actor, Deps } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
 import { idempotent, recordKey, checkIdempotencyKey } from '../idempotency.ts';
 import { definedOnly, isDatabaseId, pickKnown } from '../validation.ts';
-import { CARD_DEFAULTS, type CardAttributes, normalizeCardInput, validateCard } from './card.rules.ts';
+import { CARD_DEFAULTS, type CardAttributes, normalizeCardInput, STAMP_LIMIT_ATTRIBUTES, validateCard } from './card.rules.ts';
 import { enqueueCardPassesUpdate } from '../wallet/pass-updates.ts';
 
 export type CardRow = Prisma.CardGetPayload<object>;
@@ -81,7 +81,8 @@ export async function updateCard(deps: Deps, actor: Actor, id: number, input: Ca
   }
   return deps.db.$transaction(async (tx) => {
     const updated = await tx.card.update({ where: { id: card.id }, data: given as Partial<CardAttributes> });
-    await enqueueCardPassesUpdate(tx, card.id);
+    // Stamp limits are not on the pass: a change of them alone updates no pass.
+    if (Object.keys(given).some((field) => !STAMP_LIMIT_ATTRIBUTES.has(field))) await enqueueCardPassesUpdate(tx, card.id);
     return updated;
   });
 }

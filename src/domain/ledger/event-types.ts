@@ -7,7 +7,7 @@ export const EventType = {
   CUSTOMER_UPDATED: 'customer.updated',
   CUSTOMER_CARD_CREATED: 'customer_card.created',
   STAMP_EARNED: 'stamp.earned',
-  /** Stamps taken off a card by a correction; no write emits it yet. */
+  /** Stamps taken off a card by a correction (`removeStamps`). */
   STAMP_REMOVED: 'stamp.removed',
   /** A balance reached an active reward's cost from below it. */
   REWARD_UNLOCKED: 'reward.unlocked',

@@ -2,11 +2,12 @@ import type { Tx } from '../../db/client.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { detailInclude, type CustomerCardDetail, type RewardOfCard } from '../customer-cards/customer-card.queries.ts';
-import type { DomainError } from '../errors.ts';
+import { DomainError, ErrorCode } from '../errors.ts';
 import type { StampsChangedEvent } from '../events.ts';
 import { presentCustomerCard } from '../presenters/customer-card.ts';
 import { presentLedgerEntry, presentRedemption } from '../presenters/ledger-entry.ts';
 import { presentReward } from '../presenters/reward.ts';
+import { hasStampLimits, stampRefusal, startOfLocalDay } from '../customer-cards/stamp-limits.rules.ts';
 import { type AppendedEvents, announceLogged, appendEvents, type NewEvent } from './event-log.ts';
 import { EventType } from './event-types.ts';
 
@@ -31,12 +32,25 @@ interface ChangeBase {
   idempotencyKey?: string | null;
 }
 
-/** Stamps given (at the till, through an API, or a card's initial stamps on enrolment). */
+/**
+ * Stamps given (at the till, through an API, or a card's initial stamps on enrolment). `STAMP`s are
+ * held to the card's limits (cooldown, most per day); `WELCOME` stamps are not.
+ */
 export interface EarnStamps extends ChangeBase {
   kind: 'STAMP' | 'WELCOME';
   stamps: number;
   /** False for `skip_notifications`: the wallet pass changes without alerting the device. */
   notify?: boolean;
+}
+
+/** Stamps taken off by a correction, refused when the balance does not hold them (never below zero). */
+export interface RemoveStamps extends ChangeBase {
+  kind: 'CORRECTION';
+  stamps: number;
+  /** Why; kept on the ledger entry and in the event. */
+  reason: string;
+  /** The error to throw when the balance is below `stamps`. */
+  notEnough: () => DomainError;
 }
 
 /** A reward redeemed: its cost taken off the balance, refused when the balance does not cover it. */
@@ -47,7 +61,7 @@ export interface SpendOnReward extends ChangeBase {
   notEnough: () => DomainError;
 }
 
-export type LedgerChange = EarnStamps | SpendOnReward;
+export type LedgerChange = EarnStamps | SpendOnReward | RemoveStamps;
 
 export interface LedgerPosting {
   customerCard: CustomerCardRow & { card: CardRow };
@@ -66,6 +80,9 @@ export async function postLedgerEntry(tx: Tx, deps: Deps, actor: Actor, change: 
   let updated: CustomerCardRow;
   let redemption: RedemptionRow | undefined;
   let delta: number;
+  // The entry's time. A stamp reads it again once its transaction holds the card, so the limits and
+  // the entry they admit agree on it.
+  let now = new Date();
   if (change.kind === 'REDEEM') {
     const cost = change.reward.stampsRequired;
     delta = -cost;
@@ -87,9 +104,23 @@ export async function postLedgerEntry(tx: Tx, deps: Deps, actor: Actor, change: 
         stampsRemaining: updated.stampsCount,
       },
     });
+  } else if (change.kind === 'CORRECTION') {
+    delta = -change.stamps;
+    // As for a redemption: check and deduction in one conditional update, so the balance never goes below zero.
+    const removed = await tx.customerCard.updateMany({
+      where: { id: customerCardId, stampsCount: { gte: change.stamps } },
+      data: { stampsCount: { decrement: change.stamps } },
+    });
+    if (removed.count === 0) throw change.notEnough();
+    updated = await tx.customerCard.findUniqueOrThrow({ where: { id: customerCardId } });
   } else {
     delta = change.stamps;
+    // The increment takes the customer card's row lock (PostgreSQL; SQLite runs one write transaction
+    // at a time) before the limits are read, so concurrent stamps on one card check one after another
+    // and each sees the stamps of those before it. A refusal rolls the increment back.
     updated = await tx.customerCard.update({ where: { id: customerCardId }, data: { stampsCount: { increment: delta } } });
+    now = new Date();
+    if (change.kind === 'STAMP' && hasStampLimits(card)) await enforceStampLimits(tx, card, customerCardId, change.stamps, now);
   }
   const ledgerEntry = await tx.ledgerEntry.create({
     data: {
@@ -101,6 +132,8 @@ export async function postLedgerEntry(tx: Tx, deps: Deps, actor: Actor, change: 
       source: actor.source,
       idempotencyKey: change.idempotencyKey ?? null,
       ...(redemption ? { redemptionId: redemption.id } : {}),
+      ...(change.kind === 'CORRECTION' ? { reason: change.reason } : {}),
+      createdAt: now,
     },
   });
   const rewards = change.rewards ?? (await tx.reward.findMany({ where: { cardId: card.id }, orderBy: rewardOrder }));
@@ -133,7 +166,18 @@ function eventsOf(
   };
   const customerCard = presentCustomerCard(deps, detail);
   const entry = presentLedgerEntry(ledgerEntry);
-  const facts = { customerCard: detail, notify: change.kind === 'REDEEM' || change.notify !== false };
+  // Only stamps can be given silently (`skip_notifications`); redemptions and corrections always alert.
+  const facts = { customerCard: detail, notify: change.kind === 'STAMP' || change.kind === 'WELCOME' ? change.notify !== false : true };
+  if (change.kind === 'CORRECTION') {
+    return [
+      {
+        ...subject,
+        type: EventType.STAMP_REMOVED,
+        data: { customer_card: customerCard, ledger_entry: entry, reason: change.reason },
+        facts,
+      },
+    ];
+  }
   if (change.kind === 'REDEEM') {
     return [
       {
@@ -162,6 +206,31 @@ function eventsOf(
       facts,
     })),
   ];
+}
+
+/**
+ * Refuses a stamp over the card's limits (see stamp-limits.rules.ts). Runs after the balance update,
+ * under the customer card's lock; the entries it reads are those committed before this one.
+ */
+async function enforceStampLimits(tx: Tx, card: CardRow, customerCardId: number, stamps: number, now: Date): Promise<void> {
+  const last = card.stampCooldownSeconds > 0
+    ? await tx.ledgerEntry.findFirst({ where: { customerCardId, kind: 'STAMP' }, orderBy: { id: 'desc' }, select: { createdAt: true } })
+    : null;
+  let timeZone = 'UTC';
+  let stampsToday = 0;
+  if (card.maxStampsPerDay !== null) {
+    timeZone = (await tx.store.findUniqueOrThrow({ where: { id: card.storeId }, select: { timeZone: true } })).timeZone;
+    const given = await tx.ledgerEntry.aggregate({
+      where: { customerCardId, kind: 'STAMP', createdAt: { gte: startOfLocalDay(now, timeZone) } },
+      _sum: { delta: true },
+    });
+    stampsToday = given._sum.delta ?? 0;
+  }
+  const refusal = stampRefusal(card, { lastStampAt: last?.createdAt ?? null, stampsToday }, stamps, now, timeZone);
+  if (!refusal) return;
+  const code = refusal.code === 'TOO_SOON' ? ErrorCode.TOO_SOON : ErrorCode.DAILY_LIMIT;
+  const summary = refusal.code === 'TOO_SOON' ? 'Stamped too soon after the last stamp' : "Over the card's daily stamp limit";
+  throw new DomainError(code, summary, { stamps: [refusal.message] }, refusal.retryAt);
 }
 
 /** A balance unlocks a reward when it moves from below its cost to at or above it. */

@@ -30,11 +30,13 @@ export interface LedgerEntryJson {
   id: number;
   account_id: number;
   customer_card_id: number;
-  kind: 'stamp' | 'welcome' | 'redeem';
+  kind: 'stamp' | 'welcome' | 'redeem' | 'correction';
   delta: number;
   balance_after: number;
   source: 'rest' | 'graphql' | 'system';
   redemption_id: number | null;
+  /** Why stamps were taken off, for a `correction`; null otherwise. */
+  reason: string | null;
   created_at: string;
 }
 
@@ -48,6 +50,7 @@ export function presentLedgerEntry(entry: LedgerEntryRow): LedgerEntryJson {
     balance_after: entry.balanceAfter,
     source: entry.source.toLowerCase() as LedgerEntryJson['source'],
     redemption_id: entry.redemptionId,
+    reason: entry.reason,
     created_at: timestamp(entry.createdAt),
   };
 }

@@ -4,6 +4,7 @@ import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { FieldErrorCollector, notFound } from '../errors.ts';
 import { checkText, definedOnly, isDatabaseId, pickKnown } from '../validation.ts';
+import { canonicalTimeZone } from '../customer-cards/stamp-limits.rules.ts';
 
 export type StoreRow = Prisma.StoreGetPayload<object>;
 
@@ -59,14 +60,21 @@ export async function getStore(deps: Deps, actor: Actor, id: number = actor.stor
 export interface StoreInput {
   name?: string;
   storeName?: string | null;
+  /** IANA time zone name; the days of per-day stamp limits begin at its midnight. */
+  timeZone?: string;
 }
 
 export async function updateStore(deps: Deps, actor: Actor, id: number, input: StoreInput): Promise<StoreRow> {
   const store = await getStore(deps, actor, id);
-  const given = definedOnly(pickKnown(input, ['name', 'storeName']));
+  const given = definedOnly(pickKnown(input, ['name', 'storeName', 'timeZone']));
   const errors = new FieldErrorCollector();
   if (given.name !== undefined) checkText(errors, 'name', given.name, { required: true, max: 100 });
   if (given.storeName !== undefined) checkText(errors, 'storeName', given.storeName, { max: 100 });
+  if (given.timeZone !== undefined) {
+    const zone = canonicalTimeZone(given.timeZone);
+    if (zone === undefined) errors.add('timeZone', 'must be an IANA time zone name, e.g. Europe/Berlin or UTC');
+    else given.timeZone = zone;
+  }
   errors.throwIfAny();
   if (Object.keys(given).length === 0) return store;
   if (typeof given.name === 'string') given.name = given.name.trim();

@@ -8,6 +8,7 @@ import { type Payload, reread, userErrorsFrom } from '../payloads.ts';
 import { databaseIdOf } from '../global-ids.ts';
 import { domainInput } from '../inputs.ts';
 import { CustomerCardConnection, customerCardListArgs, customerCardListQuery } from './customer-cards.ts';
+import { MAX_STAMP_COOLDOWN_SECONDS, MAX_STAMPS_PER_DAY_LIMIT } from '../../domain/customer-cards/stamp-limits.rules.ts';
 import { RewardConnection } from './rewards.ts';
 
 export const StripTypeEnum = builder.enumType('StripType', {
@@ -71,6 +72,13 @@ export const CardNode = builder.prismaNode('Card', {
     showStampsToRewardField: t.exposeBoolean('showStampsToRewardField', {
       description: 'Whether the pass shows how many stamps the next reward still needs.',
     }),
+    stampCooldownSeconds: t.exposeInt('stampCooldownSeconds', {
+      description: 'Least seconds between two stamp operations on one customer card (`addStamps` refuses sooner ones with `TOO_SOON`); 0: off.',
+    }),
+    maxStampsPerDay: t.exposeInt('maxStampsPerDay', {
+      nullable: true,
+      description: "Most stamps one customer card takes per day of the store's `timeZone` (`addStamps` refuses more with `DAILY_LIMIT`); null: no limit.",
+    }),
     archivedAt: t.expose('archivedAt', {
       type: 'DateTime',
       nullable: true,
@@ -132,6 +140,12 @@ const cardAttributes = (t: InputFieldBuilder) => ({
   }),
   showMemberField: t.boolean({ description: "Whether the pass shows the holder's first name (off by default: a pass is reachable from the card's uuid)." }),
   showStampsToRewardField: t.boolean({ description: 'Whether the pass shows the stamps still needed for the next reward.' }),
+  stampCooldownSeconds: t.int({
+    description: `Least seconds between two stamp operations on one customer card, 0–${MAX_STAMP_COOLDOWN_SECONDS}; 0 (the default) is off.`,
+  }),
+  maxStampsPerDay: t.int({
+    description: `Most stamps one customer card takes per day of the store's \`timeZone\`, 1–${MAX_STAMPS_PER_DAY_LIMIT}; null (the default) is no limit.`,
+  }),
 });
 
 const CreateCardInput = builder.inputType('CreateCardInput', {

@@ -1,4 +1,5 @@
 import { addStamps, redeemReward } from '../../domain/customer-cards/customer-card.service.ts';
+import { MAX_CORRECTION_REASON_LENGTH, removeStamps } from '../../domain/customer-cards/stamp-correction.service.ts';
 import {
   availableRewards,
   CustomerCardStatus,
@@ -164,6 +165,18 @@ const RedeemRewardInput = builder.inputType('RedeemRewardInput', {
   }),
 });
 
+const RemoveStampsInput = builder.inputType('RemoveStampsInput', {
+  description: 'A correction: stamps to take off a customer card, and why. The REST API has no counterpart.',
+  fields: (t) => ({
+    customerCardId: t.id({ required: true, description: 'Global id of the customer card.' }),
+    stamps: t.int({ required: true, description: 'Number of stamps to take off, at least 1 and at most the stamps the card holds.' }),
+    reason: t.string({ required: true, description: `Why, 1–${MAX_CORRECTION_REASON_LENGTH} characters; kept on the ledger entry and sent with the \`stamp.removed\` event.` }),
+    idempotencyKey: t.string({
+      description: 'A key of the till or client (1–255 characters); a repeat with the same key returns the first result and takes nothing more off.',
+    }),
+  }),
+});
+
 const userErrorsField = { description: 'Why the input was refused; empty on success. When not empty, nothing changed.' };
 
 const customerCardField = {
@@ -172,10 +185,10 @@ const customerCardField = {
   description: 'The customer card after the change; null when the input was refused.',
 } as const;
 
-const AddStampsPayload = builder
-  .objectRef<Payload<{ customerCardId: number; ledgerEntryId: number }>>('AddStampsPayload')
-  .implement({
-    description: 'Result of `addStamps`.',
+/** The payload of a write of one ledger entry without a redemption: `addStamps`, `removeStamps`. */
+function ledgerEntryPayload(name: string, mutation: string, ledgerEntryDescription: string) {
+  return builder.objectRef<Payload<{ customerCardId: number; ledgerEntryId: number }>>(name).implement({
+    description: `Result of \`${mutation}\`.`,
     fields: (t) => ({
       customerCard: t.prismaField({
         ...customerCardField,
@@ -185,13 +198,26 @@ const AddStampsPayload = builder
       ledgerEntry: t.prismaField({
         type: 'LedgerEntry',
         nullable: true,
-        description: 'The ledger entry the stamps were written as (the first one, for a repeated idempotency key).',
+        description: ledgerEntryDescription,
         resolve: (query, p, _args, ctx) =>
           reread(query, p.ledgerEntryId, (args) => ctx.deps.db.ledgerEntry.findUnique(args)),
       }),
       userErrors: t.field({ type: [UserError], ...userErrorsField, resolve: (p) => p.userErrors }),
     }),
   });
+}
+
+const AddStampsPayload = ledgerEntryPayload(
+  'AddStampsPayload',
+  'addStamps',
+  'The ledger entry the stamps were written as (the first one, for a repeated idempotency key).',
+);
+
+const RemoveStampsPayload = ledgerEntryPayload(
+  'RemoveStampsPayload',
+  'removeStamps',
+  'The CORRECTION ledger entry (negative `delta`; the first one, for a repeated idempotency key).',
+);
 
 const RedeemRewardPayload = builder
   .objectRef<Payload<{ customerCardId: number; ledgerEntryId: number; redemptionId: number }>>('RedeemRewardPayload')
@@ -232,7 +258,7 @@ builder.mutationField('addStamps', (t) =>
     nullable: true,
     type: AddStampsPayload,
     description:
-      'Adds stamps to a customer card and writes one ledger entry (source GRAPHQL), in one transaction. Refused for an archived card.',
+      "Adds stamps to a customer card and writes one ledger entry (source GRAPHQL), in one transaction. Refused for an archived card, and over the card's limits: `TOO_SOON` (`stampCooldownSeconds`) and `DAILY_LIMIT` (`maxStampsPerDay`), with `retryAt`. A repeat with the same idempotency key is answered with the first result, never refused.",
     args: { input: t.arg({ type: AddStampsInput, required: true, description: 'The customer card and the stamps.' }) },
     resolve: (_root, { input }, ctx) =>
       userErrorsFrom(
@@ -271,6 +297,29 @@ builder.mutationField('redeemReward', (t) =>
           };
         },
         { 'Customer card': 'customerCardId', Reward: 'rewardId' },
+      ),
+  }),
+);
+
+builder.mutationField('removeStamps', (t) =>
+  t.field({
+    nullable: true,
+    type: RemoveStampsPayload,
+    description:
+      'Corrects a customer card: takes stamps off with a CORRECTION ledger entry that keeps the reason, never below zero (`NOT_ENOUGH_STAMPS`). Emits `stamp.removed` (webhooks, wallet pass, `stampsChanged`). GraphQL only: the REST API has no counterpart.',
+    args: { input: t.arg({ type: RemoveStampsInput, required: true, description: 'The customer card, the stamps and the reason.' }) },
+    resolve: (_root, { input }, ctx) =>
+      userErrorsFrom(
+        async () => {
+          const result = await removeStamps(ctx.deps, ctx.actor, {
+            customerCardId: customerCardIdFrom(input.customerCardId),
+            stamps: input.stamps,
+            reason: input.reason,
+            idempotencyKey: input.idempotencyKey,
+          });
+          return { customerCardId: result.customerCard.id, ledgerEntryId: result.ledgerEntry.id };
+        },
+        { 'Customer card': 'customerCardId' },
       ),
   }),
 );

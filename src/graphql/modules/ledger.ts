@@ -8,6 +8,7 @@ export const LedgerKindEnum = builder.enumType('LedgerKind', {
     STAMP: { value: 'STAMP', description: 'Stamps given at the till or through an API.' },
     WELCOME: { value: 'WELCOME', description: "The card's initial stamps, given on enrolment." },
     REDEEM: { value: 'REDEEM', description: 'Stamps spent on a reward.' },
+    CORRECTION: { value: 'CORRECTION', description: 'Stamps taken off by a correction (`removeStamps`); `reason` says why.' },
   } as const,
 });
 
@@ -31,6 +32,7 @@ export const LedgerEntryNode = builder.prismaNode('LedgerEntry', {
     delta: t.exposeInt('delta', { description: 'Stamps added (positive) or spent (negative).' }),
     balanceAfter: t.exposeInt('balanceAfter', { description: 'Stamps held right after this entry.' }),
     source: t.expose('source', { type: WriteSourceEnum, description: 'Which API wrote the entry.' }),
+    reason: t.exposeString('reason', { nullable: true, description: 'Why the stamps were taken off, for a CORRECTION; null otherwise.' }),
     idempotencyKey: t.exposeString('idempotencyKey', { nullable: true, description: 'The idempotency key of the write, if any.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the change happened.' }),
     customerCard: t.relation('customerCard', { description: 'The customer card that changed.' }),

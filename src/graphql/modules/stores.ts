@@ -45,6 +45,9 @@ export const StoreNode = builder.prismaNode('Store', {
       resolve: (store) => displayStoreName(store),
     }),
     personal: t.exposeBoolean('personal', { description: "True for a user's personal account." }),
+    timeZone: t.exposeString('timeZone', {
+      description: "IANA time zone of the store (default `UTC`): the days of cards' `maxStampsPerDay` begin at its midnight.",
+    }),
     cardsCount: t.relationCount('cards', { description: 'Number of cards, archived ones included.' }),
     customersCount: t.relationCount('customers', { description: 'Number of customers.' }),
     locationsCount: t.relationCount('locations', { description: 'Number of locations.' }),
@@ -162,6 +165,7 @@ const UpdateStoreInput = builder.inputType('UpdateStoreInput', {
     id: t.id({ required: true, description: 'Global id of the store (the caller\'s own).' }),
     name: t.string({ description: 'Internal account name.' }),
     storeName: t.string({ description: 'Public name shown to customers; null clears it.' }),
+    timeZone: t.string({ description: 'IANA time zone name, e.g. `Europe/Berlin` or `UTC`.' }),
   }),
 });
 
@@ -183,14 +187,14 @@ builder.mutationField('updateStore', (t) =>
   t.field({
     nullable: true,
     type: UpdateStorePayload,
-    description: 'Renames the store (REST `PATCH /accounts/:id`).',
+    description: 'Renames the store or changes its time zone (REST `PATCH /accounts/:id`).',
     args: { input: t.arg({ type: UpdateStoreInput, required: true, description: 'What to change.' }) },
     resolve: (_root, { input }, ctx) =>
       userErrorsFrom(
         async () => {
           const id = databaseIdOf('Store', String(input.id));
           if (id === undefined) throw unknownId('Store', 'id');
-          const store = await updateStore(ctx.deps, ctx.actor, id, domainInput({ name: input.name, storeName: input.storeName }));
+          const store = await updateStore(ctx.deps, ctx.actor, id, domainInput({ name: input.name, storeName: input.storeName, timeZone: input.timeZone }));
           return { storeId: store.id };
         },
         { Store: 'id' },

@@ -60,7 +60,9 @@ function start(main) {
     const redemption = event.ledgerEntry.redemption;
     field('announce').textContent = redemption
       ? `${redemption.rewardName} redeemed. You have ${count}.`
-      : `${plural(event.delta, 'stamp', 'stamps')} added. You have ${count}.`;
+      : event.delta < 0
+        ? `${plural(-event.delta, 'stamp', 'stamps')} corrected. You have ${count}.`
+        : `${plural(event.delta, 'stamp', 'stamps')} added. You have ${count}.`;
   }
 
   // An event that arrives while the catch-up query is out is newer than the query's answer.

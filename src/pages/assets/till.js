@@ -303,7 +303,9 @@ function feedItem(event) {
     ? `${name} redeemed ${redemption.rewardName}`
     : event.kind === 'WELCOME'
       ? `${name} joined ${card.cardName} with ${plural(event.delta, 'welcome stamp', 'welcome stamps')}`
-      : `${name} got ${plural(event.delta, 'stamp', 'stamps')} on ${card.cardName}`;
+      : event.kind === 'CORRECTION'
+        ? `${plural(-event.delta, 'stamp', 'stamps')} taken off ${name}'s ${card.cardName}`
+        : `${name} got ${plural(event.delta, 'stamp', 'stamps')} on ${card.cardName}`;
   return element(
     'li',
     { class: `feed-item feed-item--${event.kind.toLowerCase()}` },

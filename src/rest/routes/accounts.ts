@@ -10,6 +10,9 @@ const AccountBody = z.object({
   account: Attributes({
     name: Text().optional().openapi({ description: 'Internal account name' }),
     store_name: NullableText().optional().openapi({ description: 'Public-facing name; empty or null clears it' }),
+    time_zone: Text()
+      .optional()
+      .openapi({ description: 'IANA time zone name (default UTC); days of `max_stamps_per_day` begin at its midnight', example: 'Europe/Berlin' }),
   }),
 });
 
@@ -46,7 +49,7 @@ export const accountRoutes = [
     path: '/accounts/{id}',
     operationId: 'updateAccount',
     tag: 'Stores',
-    summary: 'Update a store’s names',
+    summary: 'Update a store’s names and time zone',
     resource: 'Store',
     body: AccountBody,
     wrapper: 'account',

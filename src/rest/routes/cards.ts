@@ -12,7 +12,8 @@ import {
   updateCard,
 } from '../../domain/cards/card.service.ts';
 import type { Actor, Deps } from '../../domain/context.ts';
-import { Attributes, Bool, Int, List, NullableText, Text } from '../fields.ts';
+import { Attributes, Bool, Int, List, NullableInt, NullableText, Text } from '../fields.ts';
+import { MAX_STAMP_COOLDOWN_SECONDS, MAX_STAMPS_PER_DAY_LIMIT } from '../../domain/customer-cards/stamp-limits.rules.ts';
 import { camelKeys } from '../http.ts';
 import { CardSchema, presentCard } from '../presenters/card.ts';
 import { defineRoute } from '../route.ts';
@@ -49,6 +50,20 @@ const cardAttributes = {
     .openapi({ description: 'ISO 8601 time the card expires (a date alone: its midnight UTC); null: never. See docs/rest-api.md', example: '2027-12-31T23:59:59Z' }),
   show_member_field: Bool().optional().openapi({ description: "Whether the pass shows the holder's name (default true)" }),
   show_stamps_to_reward_field: Bool().optional().openapi({ description: 'Whether the pass shows the stamps still needed for the next reward (default true)' }),
+  stamp_cooldown_seconds: Int()
+    .optional()
+    .openapi({
+      description: `Least seconds between two stamp operations on one customer card, 0–${MAX_STAMP_COOLDOWN_SECONDS}; 0 (the default) is off`,
+      minimum: 0,
+      maximum: MAX_STAMP_COOLDOWN_SECONDS,
+    }),
+  max_stamps_per_day: NullableInt()
+    .optional()
+    .openapi({
+      description: `Most stamps one customer card takes per store-local day (the account's time_zone), 1–${MAX_STAMPS_PER_DAY_LIMIT}; null (the default) is no limit`,
+      minimum: 1,
+      maximum: MAX_STAMPS_PER_DAY_LIMIT,
+    }),
 };
 
 const CreateCardBody = z.object({ card: Attributes(cardAttributes) });

@@ -1,0 +1,79 @@
+import type { Actor, Deps } from '../context.ts';
+import { DomainError, ErrorCode, FieldErrorCollector } from '../errors.ts';
+import { checkIdempotencyKey, idempotent, recordKey } from '../idempotency.ts';
+import { announce, postLedgerEntry } from '../ledger/ledger.ts';
+import { checkInteger, checkText } from '../validation.ts';
+import { type CustomerCardRef, type CustomerCardWithCard, getCustomerCard, type StampResult } from './customer-card.service.ts';
+
+/** A correction's reason is required and at most this long. */
+export const MAX_CORRECTION_REASON_LENGTH = 200;
+// No correction is larger than a balance can be; the bound keeps the number within a 4-byte integer.
+const MAX_STAMPS_REMOVED = 1_000_000;
+
+export interface RemoveStampsInput extends CustomerCardRef {
+  stamps: unknown;
+  reason: unknown;
+  idempotencyKey?: string | null;
+}
+
+// Concurrent writes on one card queue on its row lock; the same room as stamps get.
+const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
+
+/**
+ * Whether `actor` may take stamps off `customerCard`. Every store token may, for now; this is the one
+ * place a policy (scopes: an admin, or a till token for its own recent stamps) answers it.
+ */
+export async function assertMayRemoveStamps(_deps: Deps, _actor: Actor, _customerCard: CustomerCardWithCard, _stamps: number): Promise<void> {}
+
+/**
+ * Takes stamps off a customer card: a correction of stamps given by mistake.
+ * Rules: `stamps` is an integer from 1 to the stamps the card holds (never below zero); `reason` says why
+ * (1 to 200 characters) and stays on the ledger entry. Archived and expired cards can be corrected: a
+ * mistake stays a mistake. The entry emits `stamp.removed` (webhooks, wallet pass update, live streams);
+ * the status follows the balance (a completed card that drops below its stamps required is active again).
+ * With an idempotency key a retry returns the first result and writes nothing.
+ */
+export async function removeStamps(deps: Deps, actor: Actor, input: RemoveStampsInput): Promise<StampResult> {
+  const key = checkIdempotencyKey(input.idempotencyKey);
+  const current = await getCustomerCard(deps, actor, input);
+  const errors = new FieldErrorCollector();
+  checkInteger(errors, 'stamps', input.stamps, 1, MAX_STAMPS_REMOVED);
+  checkText(errors, 'reason', input.reason, { required: true, max: MAX_CORRECTION_REASON_LENGTH });
+  errors.throwIfAny();
+  const stamps = input.stamps as number;
+  const reason = (input.reason as string).trim();
+  await assertMayRemoveStamps(deps, actor, current, stamps);
+  const request = key ? { key, operation: 'removeStamps', params: { customerCardId: current.id, stamps, reason } } : undefined;
+  return idempotent(
+    deps.db,
+    actor.storeId,
+    request,
+    async (): Promise<StampResult> => {
+      const posting = await deps.db.$transaction(async (tx) => {
+        const posted = await postLedgerEntry(tx, deps, actor, {
+          kind: 'CORRECTION',
+          customerCardId: current.id,
+          card: current.card,
+          stamps,
+          reason,
+          notEnough: () => notEnoughToRemove(stamps),
+          idempotencyKey: key ?? null,
+        });
+        if (request) await recordKey(tx, actor.storeId, request, posted.ledgerEntry.id);
+        return posted;
+      }, TX_OPTIONS);
+      announce(deps, posting);
+      return { customerCard: posting.customerCard, ledgerEntry: posting.ledgerEntry, replayed: false };
+    },
+    async (ledgerEntryId) => {
+      const ledgerEntry = await deps.db.ledgerEntry.findUniqueOrThrow({ where: { id: ledgerEntryId } });
+      return { customerCard: await getCustomerCard(deps, actor, input), ledgerEntry, replayed: true };
+    },
+  );
+}
+
+function notEnoughToRemove(stamps: number): DomainError {
+  return new DomainError(ErrorCode.NOT_ENOUGH_STAMPS, 'Not enough stamps', {
+    stamps: [`cannot take ${stamps} off: the card holds fewer, and a balance never goes below zero`],
+  });
+}
