@@ -61,7 +61,8 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed, cursors: 
     // CORS is the app's (CORS_ORIGINS, closed by default); yoga's own would allow every origin.
     cors: false,
     // Authenticates once per operation; no token, no data (HTTP 401, code UNAUTHENTICATED).
-    context: async ({ request, viewer: given }) => {
+    context: async ({ request, viewer: given, websocket }) => {
+      const lastEventId = websocket ? undefined : request?.headers?.get('last-event-id');
       const viewer = given !== undefined ? given : await authenticateViewer(runtime, request.headers.get('authorization'));
       if (!viewer) throw unauthenticated();
       return {
@@ -74,6 +75,7 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed, cursors: 
         cursors,
         feed,
         signal: request?.signal,
+        ...(lastEventId ? { lastEventId } : {}),
       };
     },
     maskedErrors: { maskError },
