@@ -56,6 +56,12 @@ function eventScope(storeId: number) {
   return { storeId, model: 'StoreEvent' };
 }
 
+/** Whether a subscription's source event is a logged stamp event (which has a cursor). */
+export function isStampEvent(event: object): event is StampsChangedEvent {
+  const candidate = event as Partial<StampsChangedEvent>;
+  return candidate.type === 'stamps.changed' && typeof candidate.sequence === 'number' && typeof candidate.storeId === 'number';
+}
+
 /** The client's cursor of an event: its sequence number in the store's log, sealed. */
 export function eventCursor(cursors: CursorSeal, event: Pick<StampsChangedEvent, 'storeId' | 'sequence'>): string {
   return cursors.sealPosition(event.sequence, eventScope(event.storeId));
