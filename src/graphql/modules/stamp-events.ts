@@ -74,7 +74,7 @@ export function eventSequenceOf(cursors: CursorSeal, storeId: number, cursor: st
 
 /** Coded refusal of a cursor whose following events the log no longer keeps (see event-replay.ts). */
 export function cursorExpired(error: EventsPrunedError, argument: string): GraphQLError {
-  return new GraphQLError(error.message, { extensions: { code: 'CURSOR_EXPIRED', fields: [argument] } });
+  return new GraphQLError(error.message, { extensions: { code: 'CURSOR_EXPIRED', fields: { [argument]: [error.message] } } });
 }
 
 interface StampsChangedArgs {
