@@ -24,7 +24,7 @@ const CARD_HOLDER_FIELDS: Readonly<Record<string, readonly string[]>> = {
   Subscription: ['stampsChanged'],
   StampEvent: ['id', 'cursor', 'kind', 'delta', 'occurredAt', 'customerCard', 'ledgerEntry'],
   // Its own card's events only: `CustomerCard.events` is reached through `viewerCustomerCard`.
-  StampEventConnection: ['edges', 'nodes', 'pageInfo'],
+  StampEventConnection: ['edges', 'nodes', 'pageInfo', 'totalCount'],
   StampEventEdge: ['node', 'cursor'],
   LedgerEntry: ['id', 'kind', 'delta', 'balanceAfter', 'createdAt', 'redemption'],
   Redemption: ['id', 'rewardName', 'stampsSpent', 'redeemedAt'],

@@ -300,6 +300,8 @@ describe('resuming stampsChanged after a cursor', () => {
     expect(forward.nodes.map((node: { ledgerEntry: { databaseId: number } }) => node.ledgerEntry.databaseId)).toEqual([ids[2], ids[3]]);
     expect(forward.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
 
+    expect((await api.data(s.token, '{ store { events(first: 1, kinds: [STAMP]) { totalCount } } }')).store.events.totalCount).toBe(5);
+    expect((await api.data(s.token, '{ store { events(first: 1) { totalCount } } }')).store.events.totalCount).toBe(6);
     expect((await page({ kinds: ['REDEEM'] })).nodes).toEqual([expect.objectContaining({ kind: 'REDEEM' })]);
     expect((await page({ kinds: ['STAMP'] })).nodes).toHaveLength(5);
     expect((await page({ kinds: ['WELCOME'] })).nodes).toHaveLength(0);

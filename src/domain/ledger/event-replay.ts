@@ -111,6 +111,30 @@ export async function readStampEvents(db: Db, storeId: number, filter: StampEven
   return found;
 }
 
+/** How many of the store's balance events match `filter` (for a list's `totalCount`). */
+export async function countStampEvents(db: Db, storeId: number, filter: StampEventFilter): Promise<number> {
+  const { types, exact } = typesOf(filter.kinds);
+  if (types.length === 0) return 0;
+  if (exact) {
+    return db.storeEvent.count({
+      where: {
+        storeId,
+        type: { in: types },
+        ...(filter.customerCardId !== undefined ? { customerCardId: filter.customerCardId } : {}),
+        ...(filter.cardId !== undefined ? { cardId: filter.cardId } : {}),
+      },
+    });
+  }
+  // Stamps or welcome stamps alone: their kind is only in the rows' data, so count page by page.
+  let count = 0;
+  for (let after = 0; ; ) {
+    const page = await readStampEvents(db, storeId, { ...filter, kinds: undefined }, { afterSequence: after, limit: 1000 });
+    count += page.filter((event) => filter.kinds!.includes(event.kind)).length;
+    if (page.length < 1000) return count;
+    after = page.at(-1)!.sequence;
+  }
+}
+
 /**
  * Whether events after `afterSequence` have been pruned from the store's log (see event-retention.ts),
  * so that a replay from there would silently miss some. Pruning removes a prefix of the store's

@@ -1,5 +1,5 @@
 import type { StampsChangedEvent } from '../../domain/events.ts';
-import { readStampEvents, type StampEventFilter, type StampKind } from '../../domain/ledger/event-replay.ts';
+import { countStampEvents, readStampEvents, type StampEventFilter, type StampKind } from '../../domain/ledger/event-replay.ts';
 import { builder } from '../builder.ts';
 import { connectionOf } from '../connections.ts';
 import type { GraphQLContext } from '../context.ts';
@@ -51,7 +51,8 @@ async function eventPage(ctx: GraphQLContext, filter: StampEventFilter, args: Ev
       hasNextPage: fromNewest ? beforeSequence !== undefined : more,
       hasPreviousPage: fromNewest ? more : afterSequence !== undefined,
     },
-    totalCount: undefined,
+    // Counted only when asked for.
+    totalCount: () => countStampEvents(ctx.deps.db, storeId, filter),
   };
 }
 
