@@ -45,7 +45,7 @@ try {
   const { store, token } = await createStore(runtime.deps.db, 'Replay bench');
   const actor = { storeId: store.id, source: WriteSource.REST };
   const card = await createCard(runtime.deps, actor, { name: 'Bench card', stampsRequired: 21 });
-  const { customerCard } = await createCustomer(runtime.deps, actor, { firstName: 'Bench' }, { cardId: card.id });
+  const { customerCard } = await createCustomer(runtime.deps, actor, { firstName: 'Bench', email: 'bench@example.com' }, { cardId: card.id });
   const writing = performance.now();
   for (let i = 0; i < total; i++) await addStamps(runtime.deps, actor, { customerCardId: customerCard!.id, stamps: 1 });
   const wrote = performance.now() - writing;
