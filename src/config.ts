@@ -32,6 +32,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** Browser origins allowed to call the API (CORS); empty, the default, allows none. */
   corsOrigins: string[];
+  /** Days the event log keeps an event; older ones are pruned and a stream cannot resume before them. */
+  eventRetentionDays: number;
   /** How long a valid API token is trusted without a lookup; a revocation takes effect within it. 0: never. */
   tokenCacheSeconds: number;
   /** Poster sign-ups one client address, and one poster, may make per hour (shared through Redis when set). */
@@ -81,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: positiveInteger(env, 'REQUEST_TIMEOUT_MS', 30_000),
     corsOrigins: origins(env.CORS_ORIGINS),
     tokenCacheSeconds: nonNegativeInteger(env, 'TOKEN_CACHE_SECONDS', 5),
+    eventRetentionDays: positiveInteger(env, 'EVENT_RETENTION_DAYS', 30),
     logRequests: (env.LOG_REQUESTS ?? 'true') !== 'false',
     signupLimits: {
       perAddress: positiveInteger(env, 'SIGNUPS_PER_ADDRESS_PER_HOUR', 10),

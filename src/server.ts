@@ -1,9 +1,10 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener, type ServerType } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { attachGraphQLWebSocket } from './graphql/websocket.ts';
 import { loadCursorSeal } from './graphql/cursors.ts';
+import { endForReconnect } from './graphql/event-stream.ts';
 import { createGraphQLServer } from './graphql/yoga.ts';
 import { withCompression } from './http/compression.ts';
 import { LiveConnections } from './http/live-connections.ts';
@@ -71,10 +72,14 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const websocket = attachGraphQLWebSocket(http, graphql, runtime);
 
   let closing = false;
+  // Open responses, so that shutdown can tell event streams to reconnect (see endForReconnect).
+  const responses = new Set<ServerResponse>();
   // A keep-alive connection whose response ends during shutdown (an SSE stream, a slow request) is
   // idle from then on; close it at once instead of after the keep-alive timeout.
   http.on('request', (_request, response) => {
+    responses.add(response);
     response.once('close', () => {
+      responses.delete(response);
       if (closing) setImmediate(() => http.closeIdleConnections());
     });
   });
@@ -91,6 +96,9 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
         closing = true;
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
         await websocket.close();
+        // SSE streams end as a dropped connection would, with a retry hint, so clients come back
+        // (to this gateway once restarted, or another) and resume; never with `complete`.
+        for (const response of responses) endForReconnect(response);
         feed.close();
         http.closeIdleConnections();
         const deadline = setTimeout(() => http.closeAllConnections(), SHUTDOWN_DEADLINE_MS);

@@ -87,8 +87,9 @@ describe.runIf(testProvider === 'postgresql')('two gateway processes sharing Pos
       const { card } = await seedCard(runtime.deps, actor);
       const watched = await seedCustomerCard(runtime.deps, actor, card.id);
       const probe = await seedCustomerCard(runtime.deps, actor, card.id);
+      const resumed = await seedCustomerCard(runtime.deps, actor, card.id);
       const doomedToken = await createApiToken(runtime.deps.db, store.id);
-      return { storeId: store.id, token, doomedToken, card, watched, probe };
+      return { storeId: store.id, token, doomedToken, card, watched, probe, resumed };
     } finally {
       await runtime.close();
     }
@@ -191,6 +192,34 @@ describe.runIf(testProvider === 'postgresql')('two gateway processes sharing Pos
     }
   });
 
+  it("a stream resumed on one gateway with a cursor from the other's stream gets exactly the events it missed", { timeout: 90_000 }, async () => {
+    const { token, resumed } = scene;
+    const id = globalIdOf('CustomerCard', resumed.customerCard.id);
+    const query = `subscription($id: ID, $after: String) { stampsChanged(customerCardId: $id, after: $after) { cursor ledgerEntry { balanceAfter } } }`;
+    const stamp = async (gateway: Gateway, stamps: number) => {
+      const response = await fetch(
+        `${gateway.url}/api/v1/accounts/${scene.storeId}/customers/${resumed.customer.id}/customer_cards/${resumed.customerCard.id}/stamp`,
+        { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ stamps }) },
+      );
+      expect(response.status).toBe(200);
+    };
+    const onB = await subscribeSse(b.url, token, query, { id });
+    await stamp(a, 1);
+    const seen = (await onB.results.data()).stampsChanged;
+    expect(seen.ledgerEntry.balanceAfter).toBe(1);
+    onB.close();
+    // Missed: written through both gateways while no stream was open.
+    for (let i = 0; i < 6; i++) await stamp(i % 2 === 0 ? a : b, 1);
+    const onA = await subscribeSse(a.url, token, query, { id, after: seen.cursor });
+    const balances: number[] = [];
+    for (let i = 0; i < 6; i++) balances.push((await onA.results.data()).stampsChanged.ledgerEntry.balanceAfter);
+    expect(balances).toEqual([2, 3, 4, 5, 6, 7]);
+    // And live from there, whichever gateway writes.
+    await stamp(b, 1);
+    expect((await onA.results.data()).stampsChanged.ledgerEntry.balanceAfter).toBe(8);
+    onA.close();
+  });
+
   it("delivers stamps written through one gateway's REST and GraphQL to SSE and WebSocket subscribers of the other", { timeout: 90_000 }, async () => {
     const { token, watched, probe } = scene;
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
@@ -238,7 +267,9 @@ describe.runIf(testProvider === 'postgresql')('two gateway processes sharing Pos
     // SIGTERM with both streams open: A ends them and exits on its own.
     expect(await a.stop()).toBe(0);
     await sse.ended;
-    expect(sse.completed()).toBe(true);
+    // Ended as a dropped connection (a retry hint, no complete), so SSE clients come back and resume.
+    expect(sse.completed()).toBe(false);
+    expect(sse.retryHint()).toBeGreaterThan(0);
     expect((await ws.closed).code).toBe(1001);
   });
 });

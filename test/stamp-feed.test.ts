@@ -13,7 +13,9 @@ let ledgerEntryId = 0;
 function event(storeId: number, customerCardId: number, cardId = 1): StampsChangedEvent {
   return {
     type: 'stamps.changed',
+    eventId: `evt_${ledgerEntryId + 1}`,
     storeId,
+    sequence: ledgerEntryId + 1,
     cardId,
     customerId: 1,
     customerCardId,

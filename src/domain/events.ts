@@ -4,7 +4,11 @@
  */
 export interface StampsChangedEvent {
   type: 'stamps.changed';
+  /** The event log's id of the change (`evt_…`). */
+  eventId: string;
   storeId: number;
+  /** Its number in the store's event log: what a stream resumes after (see event-replay.ts). */
+  sequence: number;
   cardId: number;
   customerId: number;
   customerCardId: number;

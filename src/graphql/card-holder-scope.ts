@@ -22,12 +22,15 @@ import type { GraphQLContext } from './context.ts';
 const CARD_HOLDER_FIELDS: Readonly<Record<string, readonly string[]>> = {
   Query: ['viewerCustomerCard'],
   Subscription: ['stampsChanged'],
-  StampEvent: ['kind', 'delta', 'occurredAt', 'customerCard', 'ledgerEntry'],
+  StampEvent: ['id', 'cursor', 'kind', 'delta', 'occurredAt', 'customerCard', 'ledgerEntry'],
+  // Its own card's events only: `CustomerCard.events` is reached through `viewerCustomerCard`.
+  StampEventConnection: ['edges', 'nodes', 'pageInfo', 'totalCount'],
+  StampEventEdge: ['node', 'cursor'],
   LedgerEntry: ['id', 'kind', 'delta', 'balanceAfter', 'createdAt', 'redemption'],
   Redemption: ['id', 'rewardName', 'stampsSpent', 'redeemedAt'],
   CustomerCard: [
     'id', 'uuid', 'cardName', 'card', 'stampsCount', 'stampsRemaining', 'progressPercentage', 'status',
-    'availableRewards', 'nextReward', 'pageUrl', 'appleWalletUrl', 'googleWalletUrl', 'issuedAt',
+    'availableRewards', 'nextReward', 'pageUrl', 'appleWalletUrl', 'googleWalletUrl', 'issuedAt', 'events',
   ],
   Card: ['id', 'name', 'cardColor', 'textColor', 'stampIcon', 'stampColor', 'stampsRequired', 'headerText', 'rewards'],
   RewardConnection: ['edges', 'pageInfo', 'totalCount'],

@@ -22,6 +22,11 @@ export interface GraphQLContext {
   /** Seals the cursors lists hand out and reads back the ones clients send (cursors.ts). */
   cursors: CursorSeal;
   feed: StampFeed;
+  /**
+   * The `Last-Event-ID` header of a subscription over HTTP: an EventSource (or fetch-based client)
+   * reconnecting with the last `id:` it received, which `stampsChanged` resumes after when it has no `after`.
+   */
+  lastEventId?: string;
   /** Aborts when the HTTP client goes away; WebSocket operations end through graphql-ws instead. */
   signal: AbortSignal | undefined;
 }

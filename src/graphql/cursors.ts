@@ -36,20 +36,32 @@ export class CursorSeal {
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 1 || id > MAX_DATABASE_ID) {
       throw new Error(`cannot seal a cursor on ${String(id)}: lists are paged by integer id`);
     }
-    const position = Buffer.alloc(ID_BYTES);
-    position.writeUInt32BE(id);
-    return Buffer.concat([position, this.mac(position, scope)]).toString('base64url');
+    return this.sealPosition(id, scope);
   }
 
   /** The internal cursor a client's cursor stands for; a refusal (BAD_USER_INPUT) for anything else. */
   unseal(cursor: string, scope: CursorScope, argument: string): string {
+    return formatPrismaCursor({ id: this.unsealPosition(cursor, scope, argument) }, 'id');
+  }
+
+  /**
+   * A cursor on a plain position (a store's event sequence number rather than a row id), sealed the
+   * same way: the live stream and `Store.events` hand these out.
+   */
+  sealPosition(position: number, scope: CursorScope): string {
+    if (!Number.isInteger(position) || position < 1 || position > MAX_DATABASE_ID) throw new Error(`cannot seal position ${position}`);
+    const bytes = Buffer.alloc(ID_BYTES);
+    bytes.writeUInt32BE(position);
+    return Buffer.concat([bytes, this.mac(bytes, scope)]).toString('base64url');
+  }
+
+  /** The position a client's cursor stands for; a refusal (BAD_USER_INPUT) for anything else. */
+  unsealPosition(cursor: string, scope: CursorScope, argument: string): number {
     const bytes = /^[A-Za-z0-9_-]{22}$/.test(cursor) ? Buffer.from(cursor, 'base64url') : undefined;
     if (bytes?.length === ID_BYTES + MAC_BYTES) {
       const position = bytes.subarray(0, ID_BYTES);
       const id = position.readUInt32BE();
-      if (id >= 1 && id <= MAX_DATABASE_ID && timingSafeEqual(bytes.subarray(ID_BYTES), this.mac(position, scope))) {
-        return formatPrismaCursor({ id }, 'id');
-      }
+      if (id >= 1 && id <= MAX_DATABASE_ID && timingSafeEqual(bytes.subarray(ID_BYTES), this.mac(position, scope))) return id;
     }
     throw invalidPageArgument(
       `Argument "${argument}" is not a cursor of this list: pass an \`endCursor\`, \`startCursor\` or edge \`cursor\` it returned`,

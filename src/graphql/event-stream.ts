@@ -66,13 +66,28 @@ function untrack(response: ServerResponse): void {
 
 const COMPLETE = 'event: complete\ndata:\n\n';
 
+/** How long a client should wait before reconnecting to a gateway that is going away (ms). */
+export const RECONNECT_RETRY_MS = 1000;
+
 // Subscribers that share a result (see shared-results.ts) share its bytes as well.
 const frames = new WeakMap<ExecutionResult, Buffer>();
+
+/** The `id:` of each result that stands for an event of the store's log: the event's cursor. */
+const eventIds = new WeakMap<ExecutionResult, string>();
+
+/**
+ * Marks `result` as the delivery of the event at `cursor`: its frame gets an `id:` line, which an
+ * EventSource (or any client that keeps it) sends back as `Last-Event-ID` when it reconnects.
+ */
+export function setEventId(result: ExecutionResult, cursor: string): void {
+  eventIds.set(result, cursor);
+}
 
 function frameOf(result: ExecutionResult & { stringify?: (result: ExecutionResult) => string }): Buffer {
   let frame = frames.get(result);
   if (!frame) {
-    frame = Buffer.from(`event: next\ndata: ${serialise(result)}\n\n`);
+    const id = eventIds.get(result);
+    frame = Buffer.from(`${id ? `id: ${id}\n` : ''}event: next\ndata: ${serialise(result)}\n\n`);
     frames.set(result, frame);
   }
   return frame;
@@ -118,7 +133,7 @@ export function streamEvents(results: AsyncIterator<ExecutionResult>, headers: H
     try {
       for (;;) {
         const step = await results.next();
-        if (gone) return;
+        if (gone || response.writableEnded) return;
         if (step.done) break;
         if (!response.write(frameOf(step.value))) {
           await new Promise<void>((resolve) => {
@@ -129,13 +144,25 @@ export function streamEvents(results: AsyncIterator<ExecutionResult>, headers: H
           if (gone) return;
         }
       }
-      response.end(COMPLETE);
+      if (!response.writableEnded) response.end(COMPLETE);
     } catch (error) {
       // Errors arrive masked (maskError); one it did not reveal is ours to log.
       const code = error instanceof GraphQLError ? error.extensions.code : undefined;
       if (!code || code === 'INTERNAL_SERVER_ERROR') console.error('event stream failed', error);
       const shown = error instanceof GraphQLError ? errorJson(error) : { message: 'Unexpected error.' };
-      if (!gone) response.end(`event: next\ndata: ${JSON.stringify({ errors: [shown] })}\n\n${COMPLETE}`);
+      if (!gone && !response.writableEnded) response.end(`event: next\ndata: ${JSON.stringify({ errors: [shown] })}\n\n${COMPLETE}`);
     }
   })();
+}
+
+/**
+ * Ends an open event stream because the gateway is going away: with a `retry:` hint and without
+ * `event: complete`, so that clients take it for a dropped connection and reconnect (an EventSource
+ * by itself, sending `Last-Event-ID`; graphql-sse's client retries a stream that ends without
+ * `complete`), instead of for a finished subscription. False when `response` is no open event stream.
+ */
+export function endForReconnect(response: ServerResponse): boolean {
+  if (!open.has(response) || response.writableEnded) return false;
+  response.end(`retry: ${RECONNECT_RETRY_MS}\n\n`);
+  return true;
 }

@@ -10,6 +10,7 @@ import './modules/customers.ts';
 import './modules/customer-cards.ts';
 import './modules/ledger.ts';
 import './modules/stamp-events.ts';
+import './modules/store-events.ts';
 import './modules/webhooks.ts';
 import './modules/node.ts';
 

@@ -31,8 +31,10 @@ type SharedResult = ExecutionResult & { stringify?: (result: ExecutionResult) =>
 export function useSharedSubscriptionResults(options: {
   scopeOf: (context: GraphQLContext) => string;
   contextFor: (context: GraphQLContext) => GraphQLContext;
+  /** Called with every result and the event it was executed for (e.g. to give it an SSE `id:`). */
+  onResult?: (result: ExecutionResult, event: object, context: GraphQLContext) => void;
 }): Plugin<GraphQLContext> {
-  const { scopeOf, contextFor } = options;
+  const { scopeOf, contextFor, onResult } = options;
   const documentIds = new WeakMap<DocumentNode, number>();
   let lastDocumentId = 0;
   const resultsByEvent = new WeakMap<object, Map<string, PromiseOrValue<SharedResult>>>();
@@ -62,7 +64,11 @@ export function useSharedSubscriptionResults(options: {
       let result = results.get(key);
       if (!result) {
         const executed = run(event);
-        result = executed instanceof Promise ? executed.then(withCachedJson) : withCachedJson(executed);
+        const finish = (done: ExecutionResult) => {
+          onResult?.(done, event, args.contextValue as GraphQLContext);
+          return withCachedJson(done);
+        };
+        result = executed instanceof Promise ? executed.then(finish) : finish(executed);
         results.set(key, result);
       }
       return result;

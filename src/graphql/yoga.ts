@@ -7,9 +7,10 @@ import type { GraphQLContext } from './context.ts';
 import { COST_WEIGHTS, useQueryCost } from './cost.ts';
 import type { CursorSeal } from './cursors.ts';
 import { coded, graphqlLogger, maskError, unauthenticated, useRequestErrorCodes } from './errors.ts';
-import { type EventStreamSink, useEventStream } from './event-stream.ts';
+import { type EventStreamSink, setEventId, useEventStream } from './event-stream.ts';
 import { useLiveStreams } from './live-streams.ts';
 import { createLoaders } from './loaders.ts';
+import { eventCursor, isStampEvent } from './modules/stamp-events.ts';
 import { schema } from './schema.ts';
 import { useSharedSubscriptionResults } from './shared-results.ts';
 import { authenticateViewer, type Viewer } from './viewer.ts';
@@ -61,7 +62,8 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed, cursors: 
     // CORS is the app's (CORS_ORIGINS, closed by default); yoga's own would allow every origin.
     cors: false,
     // Authenticates once per operation; no token, no data (HTTP 401, code UNAUTHENTICATED).
-    context: async ({ request, viewer: given }) => {
+    context: async ({ request, viewer: given, websocket }) => {
+      const lastEventId = websocket ? undefined : request?.headers?.get('last-event-id');
       const viewer = given !== undefined ? given : await authenticateViewer(runtime, request.headers.get('authorization'));
       if (!viewer) throw unauthenticated();
       return {
@@ -74,6 +76,7 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed, cursors: 
         cursors,
         feed,
         signal: request?.signal,
+        ...(lastEventId ? { lastEventId } : {}),
       };
     },
     maskedErrors: { maskError },
@@ -90,6 +93,10 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed, cursors: 
         scopeOf: (context) =>
           context.cardHolder ? `${context.actor.storeId}/${context.cardHolder.customerCardId}` : String(context.actor.storeId),
         contextFor: (context) => ({ ...context, loaders: createLoaders(context.deps) }),
+        // Results of logged events carry the event's cursor as their SSE `id:` (Last-Event-ID).
+        onResult: (result, event, context) => {
+          if (isStampEvent(event)) setEventId(result, eventCursor(context.cursors, event));
+        },
       }),
       useLiveStreams(runtime),
       useEventStream(),

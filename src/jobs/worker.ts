@@ -1,4 +1,5 @@
 import type { Runtime } from '../runtime.ts';
+import { startEventPruning } from './event-retention.ts';
 import { OutboxWorker } from './outbox-worker.ts';
 
 const workers = new WeakMap<Runtime, OutboxWorker>();
@@ -15,6 +16,8 @@ export function startJobWorker(runtime: Runtime): OutboxWorker {
   const worker = new OutboxWorker({ db: runtime.deps.db, topics: runtime.topics, pollMs: runtime.config.wallet.outboxPollMs });
   workers.set(runtime, worker);
   worker.start();
+  // The periodic sweeps run beside it, once per process like the worker.
+  startEventPruning(runtime);
   // Events are announced after commit, when their outbox rows are visible.
   const unsubscribe = runtime.deps.logged.subscribe((logged) => {
     if (logged.jobsQueued) worker.wake();

@@ -178,6 +178,31 @@ describe("a customer page's stampsChanged", () => {
     await sub.ended;
   });
 
+  it("lists its own card's events and resumes its stream after one, seeing nothing of other cards", async () => {
+    const s = await scene();
+    const neighbour = await deps().db.customerCard.findFirstOrThrow({ where: { cardId: s.card.id, NOT: { id: s.mine.id } } });
+    await addStamps(deps(), s.store.actor, { customerCardId: s.mine.id, stamps: 1 });
+    await addStamps(deps(), s.store.actor, { customerCardId: neighbour.id, stamps: 2 });
+    const { body } = await post(s.holder, '{ viewerCustomerCard { events(last: 5) { nodes { id cursor delta } } } }');
+    expect(body.errors).toBeUndefined();
+    const events = body.data.viewerCustomerCard.events.nodes;
+    expect(events.map((event: { delta: number }) => event.delta)).toEqual([1]);
+    await addStamps(deps(), s.store.actor, { customerCardId: neighbour.id, stamps: 1 });
+    await addStamps(deps(), s.store.actor, { customerCardId: s.mine.id, stamps: 3 });
+    const resumed = await subscribeSse(
+      t.url,
+      undefined,
+      'subscription($id: ID, $after: String) { stampsChanged(customerCardId: $id, after: $after) { cursor delta } }',
+      { id: s.ids.mine, after: events[0].cursor },
+      s.holder,
+    );
+    try {
+      expect((await resumed.results.data()).stampsChanged.delta).toBe(3);
+    } finally {
+      resumed.close();
+    }
+  });
+
   it('cannot select beyond the card in its events', async () => {
     const s = await scene();
     const sub = await subscribeSse(t.url, undefined, `subscription($id: ID) { stampsChanged(customerCardId: $id) { customerCard { customer { firstName } } } }`, { id: s.ids.mine }, s.holder);

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/context.ts';
+import { addStamps } from '../../src/domain/customer-cards/customer-card.service.ts';
 import { globalIdOf } from '../../src/graphql/global-ids.ts';
 import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
 import { graphqlClient } from '../helpers/graphql.ts';
@@ -62,6 +63,8 @@ beforeAll(async () => {
   for (let i = 0; i < 50; i++) {
     const { customerCard } = await seedCustomerCard(t.runtime.deps, actor, cards[i % cards.length]!.card.id);
     customerCardIds.push(globalIdOf('CustomerCard', customerCard.id));
+    // One stamp each, so the event log has 50 stamp events.
+    await addStamps(t.runtime.deps, actor, { customerCardId: customerCard.id, stamps: 1 });
   }
 }, 120_000);
 
@@ -80,6 +83,22 @@ describe('N+1 guard', () => {
     console.info(`N+1 guard (computed fields): ${fifty.length} statements for 50 customer cards, ${ten.length} for 10`);
     expect(ten.length).toBe(fifty.length);
     expect(fifty.length).toBeLessThanOrEqual(10);
+  });
+
+  it('lists a page of the event log with each event\'s customer card and ledger entry in a constant number of statements', async () => {
+    const EVENTS = `query($last: Int!) { store { events(last: $last) {
+      nodes { cursor kind delta customerCard { stampsCount card { name } } ledgerEntry { balanceAfter } } } } }`;
+    const count = async (last: number) => {
+      t.queries.length = 0;
+      const data = await api.data(token, EVENTS, { last });
+      expect(data.store.events.nodes).toHaveLength(last);
+      return t.queries.filter((sql) => !/api_tokens/.test(sql)).length;
+    };
+    const fifty = await count(50);
+    const ten = await count(10);
+    console.info(`N+1 guard (events): ${fifty} statements for 50 events, ${ten} for 10`);
+    expect(fifty).toBe(ten);
+    expect(fifty).toBeLessThanOrEqual(6);
   });
 
   it('loads 50 nodes of one type with their card in one statement per level', async () => {

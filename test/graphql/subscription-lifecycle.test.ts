@@ -94,7 +94,9 @@ describe('subscription lifecycle', () => {
     await server.close();
 
     await sse.ended;
-    expect(sse.completed()).toBe(true);
+    // Not `complete`: clients take it for a dropped connection and reconnect (docs/subscriptions.md).
+    expect(sse.completed()).toBe(false);
+    expect(sse.retryHint()).toBeGreaterThan(0);
     expect((await ws.closed).code).toBe(1001);
     await wsSubscription.completed;
     expect(server.liveStats()).toEqual(idle);

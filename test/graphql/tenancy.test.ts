@@ -38,7 +38,8 @@ beforeAll(async () => {
   };
   // B has records of its own, so its lists are not trivially empty.
   const own = await seedCard(deps(), b.actor, { name: 'Own card' }, [{ name: 'Own reward', stampsRequired: 1 }]);
-  await seedCustomerCard(deps(), b.actor, own.card.id);
+  const ownCustomerCard = await seedCustomerCard(deps(), b.actor, own.card.id);
+  await addStamps(deps(), b.actor, { customerCardId: ownCustomerCard.customerCard.id, stamps: 1 });
   await createWebhookSubscription(deps(), b.actor, { targetUrl: 'https://93.184.215.14/own-hook' });
 });
 
@@ -121,6 +122,18 @@ describe("another store's records do not exist for the caller", () => {
     expect(data.store.customerCards).toEqual({ totalCount: 1, edges: [{ node: { card: { name: 'Own card' } } }] });
   });
 
+  it("the event log lists only the caller's events, and refuses another store's cursors", async () => {
+    const events = `query($card: ID, $after: String) { store { events(customerCardId: $card, after: $after) {
+      nodes { delta customerCard { card { name } } } edges { cursor } } } }`;
+    const own = await api.data(b.token, events);
+    expect(own.store.events.nodes).toEqual([{ delta: 1, customerCard: { card: { name: 'Own card' } } }]);
+    expect((await api.data(b.token, events, { card: gid('CustomerCard') })).store.events.nodes).toEqual([]);
+    const foreign = await api.data(a.token, events);
+    expect(foreign.store.events.nodes.length).toBe(2);
+    const refused = await api.errors(b.token, events, { after: foreign.store.events.edges[0].cursor });
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it("a create names no store: it lands in the caller's", async () => {
     const before = await deps().db.card.count({ where: { storeId: a.actor.storeId } });
     const data = await api.data(b.token, 'mutation { createCard(input: {name: "Planted"}) { card { databaseId } userErrors { code } } }');
@@ -173,6 +186,7 @@ const COVERED: Record<string, string> = {
   'Store.customers': "lists hold only the caller's records",
   'Store.customerCards': "lists hold only the caller's records",
   'Store.webhookSubscriptions': "lists hold only the caller's records",
+  'Store.events': "the event log lists only the caller's events, and refuses another store's cursors",
   'Mutation.createCard': 'a create names no store: it lands in the caller\'s',
   'Mutation.createWebhookSubscription': "test/graphql/webhooks.test.ts: a create names no store, it lands in the caller's",
   'Subscription.stampsChanged': "test/graphql/subscriptions.test.ts: refuses another store's ids with NOT_FOUND",

@@ -72,6 +72,10 @@ export interface SseSubscription {
   ended: Promise<void>;
   /** Whether the server sent `event: complete` before ending. */
   completed(): boolean;
+  /** The `id:` line of each result received (undefined for results without one), in order. */
+  eventIds: Array<string | undefined>;
+  /** The last `retry:` hint the server sent, in ms. */
+  retryHint(): number | undefined;
   /** Drops the connection, as a closed browser tab does. */
   close(): void;
 }
@@ -87,6 +91,8 @@ export async function subscribeSse(
   variables: Record<string, unknown> = {},
   /** A whole Authorization value (e.g. a customer page's `CustomerCard <uuid>`) instead of a bearer token. */
   authorization: string | undefined = token ? `Bearer ${token}` : undefined,
+  /** More request headers, e.g. `Last-Event-ID`. */
+  extraHeaders: Record<string, string> = {},
 ): Promise<SseSubscription> {
   const abort = new AbortController();
   const response = await fetch(`${baseUrl}/graphql`, {
@@ -95,12 +101,15 @@ export async function subscribeSse(
       'content-type': 'application/json',
       accept: 'text/event-stream',
       ...(authorization ? { authorization } : {}),
+      ...extraHeaders,
     },
     body: JSON.stringify({ query, variables }),
     signal: abort.signal,
   });
   const results = new Inbox();
   let completed = false;
+  const eventIds: Array<string | undefined> = [];
+  let retry: number | undefined;
   const ended = (async () => {
     if (!response.body) return;
     const decoder = new TextDecoder();
@@ -118,8 +127,13 @@ export async function subscribeSse(
             .filter((line) => line.startsWith('data:'))
             .map((line) => line.slice(5).trimStart())
             .join('\n');
+          const retryLine = lines.find((line) => line.startsWith('retry:'));
+          if (retryLine) retry = Number(retryLine.slice(6).trim());
           if (event === 'complete') completed = true;
-          else if (data) results.push(JSON.parse(data));
+          else if (data) {
+            eventIds.push(lines.find((line) => line.startsWith('id:'))?.slice(3).trim());
+            results.push(JSON.parse(data));
+          }
         }
       }
     } catch {
@@ -134,6 +148,8 @@ export async function subscribeSse(
     results,
     ended,
     completed: () => completed,
+    eventIds,
+    retryHint: () => retry,
     close: () => abort.abort(),
   };
 }

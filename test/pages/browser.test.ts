@@ -141,7 +141,72 @@ describe('the customer page', () => {
   });
 });
 
+/** Signs the till in with the store's token and waits until its feed is live. */
+async function signIn(page: Page, baseUrl: string, token: string) {
+  await page.goto(`${baseUrl}/till`);
+  await page.getByLabel('Store API token').fill(token);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-field="live-state"][data-state="live"]', { timeout: 10_000 });
+}
+
+const feedTexts = (page: Page) => page.locator('.feed-item__what').allInnerTexts();
+
 describe('the till', () => {
+  it('reloaded mid-stream, shows in its feed what happened while it was gone, then continues live', async () => {
+    const s = await cafe();
+    const { page, problems } = await browser.open({ width: 1366, height: 900 });
+    try {
+      await signIn(page, t.url, s.store.token);
+      await s.stamp(s.ada, 1);
+      await expect.poll(() => text(page, '.feed-item__what')).toBe('Ada Lovelace got 1 stamp on Coffee Card');
+      await page.reload();
+      // While the till is gone (reloaded, not signed in yet).
+      await s.stamp(s.grace, 4);
+      await s.stamp(s.ada, 2);
+      await page.getByLabel('Store API token').fill(s.store.token);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-field="live-state"][data-state="live"]');
+      expect(await feedTexts(page)).toEqual([
+        'Ada Lovelace got 2 stamps on Coffee Card',
+        'Grace Hopper got 4 stamps on Coffee Card',
+        'Ada Lovelace got 1 stamp on Coffee Card',
+        'Grace Hopper joined Coffee Card with 2 welcome stamps',
+        'Ada Lovelace joined Coffee Card with 2 welcome stamps',
+      ]);
+      await s.stamp(s.grace, 1);
+      await expect.poll(() => text(page, '.feed-item__what')).toBe('Grace Hopper got 1 stamp on Coffee Card');
+      expect(await page.locator('.feed-item').count()).toBe(6);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('after a dropped connection fills the gap in its feed, in order and without duplicates', async () => {
+    const s = await cafe();
+    const proxy = await startTcpProxy(t.url);
+    const { page, problems } = await browser.open({ width: 1366, height: 900 });
+    try {
+      await signIn(page, proxy.url.replace(/\/$/, ''), s.store.token);
+      proxy.cut();
+      await page.waitForSelector('[data-field="live-state"][data-state="retrying"]');
+      await s.stamp(s.ada, 1);
+      await s.stamp(s.grace, 3);
+      proxy.restore();
+      await page.waitForSelector('[data-field="live-state"][data-state="live"]', { timeout: 20_000 });
+      await expect.poll(() => feedTexts(page)).toEqual([
+        'Grace Hopper got 3 stamps on Coffee Card',
+        'Ada Lovelace got 1 stamp on Coffee Card',
+        'Grace Hopper joined Coffee Card with 2 welcome stamps',
+        'Ada Lovelace joined Coffee Card with 2 welcome stamps',
+      ]);
+      expect(problems.filter((problem) => !problem.includes('ERR_'))).toEqual([]);
+    } finally {
+      await page.close();
+      await proxy.close();
+    }
+  });
+
   it('signs in, finds a customer, stamps, redeems, explains refusals and shows the live feed', async () => {
     const s = await cafe();
     const { page, problems } = await browser.open({ width: 1366, height: 900 });
@@ -214,11 +279,14 @@ async function driveTill(page: Page, problems: string[], s: Awaited<ReturnType<t
     // A stamp from elsewhere (REST, another till) appears in the feed.
     await s.stamp(s.grace, 4);
     await expect.poll(() => text(page, '.feed-item__what')).toBe('Grace Hopper got 4 stamps on Coffee Card');
+    // Below the session's events, the recent feed loaded at sign-in: the enrolments' welcome stamps.
     expect(await page.locator('.feed-item__what').allInnerTexts()).toEqual([
       'Grace Hopper got 4 stamps on Coffee Card',
       'Ada Lovelace redeemed Free pastry',
       'Ada Lovelace got 1 stamp on Coffee Card',
       'Ada Lovelace got 1 stamp on Coffee Card',
+      'Grace Hopper joined Coffee Card with 2 welcome stamps',
+      'Ada Lovelace joined Coffee Card with 2 welcome stamps',
     ]);
 
     // An empty search lists the store's customers, each card as it is now.

@@ -8,7 +8,7 @@ import { presentCustomerCard } from '../presenters/customer-card.ts';
 import { presentLedgerEntry, presentRedemption } from '../presenters/ledger-entry.ts';
 import { presentReward } from '../presenters/reward.ts';
 import { hasStampLimits, stampRefusal, startOfLocalDay } from '../customer-cards/stamp-limits.rules.ts';
-import { type AppendedEvents, announceLogged, appendEvents, type NewEvent } from './event-log.ts';
+import { type AppendedEvents, announceLogged, appendEvents, type LoggedEvent, type NewEvent } from './event-log.ts';
 import { EventType } from './event-types.ts';
 
 /**
@@ -145,7 +145,8 @@ export async function postLedgerEntry(tx: Tx, deps: Deps, actor: Actor, change: 
     ledgerEntry,
     ...(redemption ? { redemption } : {}),
     appended,
-    stampsChanged: stampsChanged(updated, ledgerEntry),
+    // The balance event is always the first one appended.
+    stampsChanged: stampsChanged(updated, ledgerEntry, appended.events[0]!),
   };
 }
 
@@ -238,10 +239,12 @@ export function crosses(before: number, after: number, cost: number): boolean {
   return before < cost && cost <= after;
 }
 
-function stampsChanged(customerCard: CustomerCardRow, ledgerEntry: LedgerEntryRow): StampsChangedEvent {
+function stampsChanged(customerCard: CustomerCardRow, ledgerEntry: LedgerEntryRow, logged: LoggedEvent): StampsChangedEvent {
   return {
     type: 'stamps.changed',
+    eventId: logged.id,
     storeId: customerCard.storeId,
+    sequence: logged.sequence,
     cardId: customerCard.cardId,
     customerId: customerCard.customerId,
     customerCardId: customerCard.id,

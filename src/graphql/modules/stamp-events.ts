@@ -4,9 +4,12 @@ import { getCustomerCard } from '../../domain/customer-cards/customer-card.servi
 import { DomainError } from '../../domain/errors.ts';
 import type { StampsChangedEvent } from '../../domain/events.ts';
 import { ownedBy } from '../../domain/visibility.ts';
+import { EventsPrunedError } from '../../domain/ledger/event-replay.ts';
+import { resumeStampFeed } from '../../live/resume.ts';
 import type { StampFilter } from '../../live/stamp-feed.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
+import type { CursorSeal } from '../cursors.ts';
 import { unknownId } from '../errors.ts';
 import { databaseIdOf, type NodeType } from '../global-ids.ts';
 import { LedgerKindEnum } from './ledger.ts';
@@ -15,6 +18,16 @@ export const StampEvent = builder.objectRef<StampsChangedEvent>('StampEvent').im
   description:
     "A committed change to a customer card's stamps: stamps given, welcome stamps on enrolment, or a redemption. Sent once the change is saved, whichever API made it.",
   fields: (t) => ({
+    id: t.id({
+      description:
+        'The event\'s id in the event log (`evt_…`), the same id webhooks send as `webhook-id`; unique, so a client can drop an event it already has.',
+      resolve: (event) => event.eventId,
+    }),
+    cursor: t.string({
+      description:
+        'Where this event sits in the store\'s event log: pass it as `stampsChanged(after:)` to resume after it, or to `Store.events(after:)`. Opaque; valid for this store only.',
+      resolve: (event, _args, ctx) => eventCursor(ctx.cursors, event),
+    }),
     kind: t.field({ type: LedgerKindEnum, description: 'What changed the stamps.', resolve: (event) => event.kind }),
     delta: t.exposeInt('delta', { description: 'Stamps added (positive) or spent (negative).' }),
     occurredAt: t.field({
@@ -38,7 +51,34 @@ export const StampEvent = builder.objectRef<StampsChangedEvent>('StampEvent').im
   }),
 });
 
+/** The scope event cursors are sealed for: the store's event log. */
+function eventScope(storeId: number) {
+  return { storeId, model: 'StoreEvent' };
+}
+
+/** Whether a subscription's source event is a logged stamp event (which has a cursor). */
+export function isStampEvent(event: object): event is StampsChangedEvent {
+  const candidate = event as Partial<StampsChangedEvent>;
+  return candidate.type === 'stamps.changed' && typeof candidate.sequence === 'number' && typeof candidate.storeId === 'number';
+}
+
+/** The client's cursor of an event: its sequence number in the store's log, sealed. */
+export function eventCursor(cursors: CursorSeal, event: Pick<StampsChangedEvent, 'storeId' | 'sequence'>): string {
+  return cursors.sealPosition(event.sequence, eventScope(event.storeId));
+}
+
+/** The sequence number an event cursor stands for; BAD_USER_INPUT for anything not handed out by this store. */
+export function eventSequenceOf(cursors: CursorSeal, storeId: number, cursor: string, argument: string): number {
+  return cursors.unsealPosition(cursor, eventScope(storeId), argument);
+}
+
+/** Coded refusal of a cursor whose following events the log no longer keeps (see event-replay.ts). */
+export function cursorExpired(error: EventsPrunedError, argument: string): GraphQLError {
+  return new GraphQLError(error.message, { extensions: { code: 'CURSOR_EXPIRED', fields: { [argument]: [error.message] } } });
+}
+
 interface StampsChangedArgs {
+  after?: string | null;
   customerCardId?: string | number | null;
   cardId?: string | number | null;
   storeId?: string | number | null;
@@ -120,8 +160,24 @@ builder.subscriptionField('stampsChanged', (t) =>
       customerCardId: t.arg.id({ description: 'Only changes to this customer card (global id).' }),
       cardId: t.arg.id({ description: 'Only changes to customer cards of this card (global id).' }),
       storeId: t.arg.id({ description: "Every change in the store (global id of the caller's own store)." }),
+      after: t.arg.string({
+        description:
+          'Resume after this event: a `cursor` of an earlier event (from this stream or `Store.events`). Every matching event after it is sent first, in order, then live ones, with no gap and no duplicate. Over SSE the `Last-Event-ID` header stands in for it. A cursor older than the event log keeps is refused with CURSOR_EXPIRED: reload and subscribe without it.',
+      }),
     },
-    subscribe: async (_root, args, ctx) => ctx.feed.subscribe(ctx.actor.storeId, await stampFilter(ctx, args), ctx.signal),
+    subscribe: async (_root, args, ctx) => {
+      const filter = await stampFilter(ctx, args);
+      const argument = args.after != null ? 'after' : 'Last-Event-ID';
+      const after = args.after ?? ctx.lastEventId;
+      if (after == null) return ctx.feed.subscribe(ctx.actor.storeId, filter, ctx.signal);
+      const sequence = eventSequenceOf(ctx.cursors, ctx.actor.storeId, after, argument);
+      try {
+        return await resumeStampFeed(ctx.feed, ctx.deps.db, ctx.actor.storeId, filter, sequence, ctx.signal);
+      } catch (error) {
+        if (error instanceof EventsPrunedError) throw cursorExpired(error, argument);
+        throw error;
+      }
+    },
     resolve: (event) => event,
   }),
 );

@@ -4,9 +4,10 @@
 import { request, subscribe } from './graphql.js';
 
 const FIELDS = `stampsCount stampsRemaining progressPercentage status availableRewards { id } nextReward { name stampsRequired }`;
-const CATCH_UP = `query CardPage { viewerCustomerCard { ${FIELDS} } }`;
-const WATCH = `subscription CardPageLive($id: ID!) {
-  stampsChanged(customerCardId: $id) { kind delta ledgerEntry { balanceAfter redemption { rewardName } } customerCard { ${FIELDS} } }
+// The card now, and the cursor of its newest event, where the live stream starts.
+const CATCH_UP = `query CardPage { viewerCustomerCard { ${FIELDS} events(last: 1) { edges { cursor } } } }`;
+const WATCH = `subscription CardPageLive($id: ID!, $after: String) {
+  stampsChanged(customerCardId: $id, after: $after) { cursor kind delta ledgerEntry { balanceAfter redemption { rewardName } } customerCard { ${FIELDS} } }
 }`;
 
 const STATE_TEXT = {
@@ -67,25 +68,40 @@ function start(main) {
 
   // An event that arrives while the catch-up query is out is newer than the query's answer.
   let events = 0;
-  subscribe(authorization, WATCH, { id: main.dataset.customerCardId }, {
+  // The last event shown: every (re)subscription resumes after it, so what happened while the stream
+  // was down arrives first, in order.
+  let cursor;
+  async function catchUp() {
+    const seen = events;
+    try {
+      const card = (await request(authorization, CATCH_UP)).viewerCustomerCard;
+      if (card && events === seen) {
+        show(card);
+        cursor = card.events.edges[0]?.cursor ?? cursor;
+      }
+    } catch {
+      // The next event brings the card anyway.
+    }
+  }
+  subscribe(authorization, WATCH, () => ({ id: main.dataset.customerCardId, ...(cursor ? { after: cursor } : {}) }), {
     onState(state) {
       field('live-state').dataset.state = state;
       field('live-text').textContent = STATE_TEXT[state];
     },
-    // Whatever changed while the stream was down (or before it opened) shows at once.
+    // Before the first event: whatever changed since the page was rendered shows at once.
     async onOpen() {
-      const seen = events;
-      try {
-        const data = await request(authorization, CATCH_UP);
-        if (data.viewerCustomerCard && events === seen) show(data.viewerCustomerCard);
-      } catch {
-        // The next event brings the card anyway.
-      }
+      if (!cursor) await catchUp();
     },
     onData(data) {
       events += 1;
+      cursor = data.stampsChanged.cursor;
       show(data.stampsChanged.customerCard);
       announce(data.stampsChanged);
+    },
+    // Away for longer than the gateway keeps events: the card as it is now, and live from there.
+    async onExpired() {
+      cursor = undefined;
+      await catchUp();
     },
   });
 }

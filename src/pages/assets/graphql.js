@@ -66,7 +66,11 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * - onState('connecting' | 'live' | 'retrying' | 'refused'),
  * - onOpen(): the subscription is live (each time), the moment to catch up on what was missed,
  * - onData(data) for each event,
- * - onRefused(errors) when the gateway refuses the subscription itself (it is not retried).
+ * - onRefused(errors) when the gateway refuses the subscription itself (it is not retried),
+ * - onExpired() when the gateway no longer keeps the events after the `after` cursor given
+ *   (CURSOR_EXPIRED): reload the state and forget the cursor; the subscription is made again at once.
+ * `variables` may be a function, called for every (re)subscription: a feed passes `after` its last
+ * event's cursor there, so the gateway first sends what happened while the stream was down.
  */
 export function subscribe(authorization, query, variables, handlers) {
   let stopped = false;
@@ -82,7 +86,7 @@ export function subscribe(authorization, query, variables, handlers) {
         const response = await fetch(ENDPOINT, {
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization },
-          body: JSON.stringify({ query, variables }),
+          body: JSON.stringify({ query, variables: typeof variables === 'function' ? variables() : variables }),
           signal: controller.signal,
         });
         if (response.status === 401 || response.status === 403) {
@@ -118,6 +122,10 @@ export function subscribe(authorization, query, variables, handlers) {
         // Network failure or abort: retried below unless stopped.
       }
       if (stopped) return;
+      if (refused?.[0]?.extensions?.code === 'CURSOR_EXPIRED' && handlers.onExpired) {
+        await handlers.onExpired();
+        continue;
+      }
       if (refused) {
         handlers.onState?.('refused');
         handlers.onRefused?.(refused);

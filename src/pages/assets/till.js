@@ -17,15 +17,16 @@ const ADD_STAMP = `mutation TillStamp($input: AddStampsInput!) {
 const REDEEM = `mutation TillRedeem($input: RedeemRewardInput!) {
   redeemReward(input: $input) { customerCard { ${CARD_FIELDS} } redemption { rewardName stampsSpent } userErrors { code message } }
 }`;
-const FEED = `subscription TillFeed($storeId: ID!) {
-  stampsChanged(storeId: $storeId) {
-    kind delta occurredAt
+const EVENT_FIELDS = `cursor kind delta occurredAt
     ledgerEntry { balanceAfter source redemption { rewardName } }
-    customerCard { ${CARD_FIELDS} customer { firstName lastName } }
-  }
+    customerCard { ${CARD_FIELDS} customer { firstName lastName } }`;
+const FEED = `subscription TillFeed($storeId: ID!, $after: String) {
+  stampsChanged(storeId: $storeId, after: $after) { ${EVENT_FIELDS} }
 }`;
-
 const FEED_LIMIT = 50;
+// The recent feed, oldest first, from the store's event log: shown after sign-in (so a reloaded till
+// shows what happened while it was gone), and its last cursor is where the live stream starts.
+const RECENT = `query TillRecent { store { events(last: ${FEED_LIMIT}) { nodes { ${EVENT_FIELDS} } } } }`;
 const STATE_TEXT = {
   connecting: 'Connecting…',
   live: 'Live',
@@ -316,21 +317,48 @@ function feedItem(event) {
   );
 }
 
-function startFeed() {
+/** Adds an event at the top of the feed and remembers its cursor, where a reconnect resumes. */
+function showEvent(current, event) {
+  current.cursor = event.cursor;
+  const feed = field('feed');
+  feed.prepend(feedItem(event));
+  while (feed.children.length > FEED_LIMIT) feed.lastElementChild.remove();
+  field('feed-empty').hidden = true;
+}
+
+/** Fills the feed with the store's recent events; undefined cursor when it has none yet. */
+async function loadRecent(current) {
+  const events = (await request(current.authorization, RECENT)).store.events.nodes;
+  if (signedIn !== current) return;
+  field('feed').replaceChildren();
+  field('feed-empty').hidden = events.length > 0;
+  current.cursor = undefined;
+  for (const event of events) showEvent(current, event);
+}
+
+async function startFeed() {
   const current = signedIn;
-  stopFeed = subscribe(current.authorization, FEED, { storeId: current.storeId }, {
+  try {
+    await loadRecent(current);
+  } catch (failure) {
+    refuse(failure.message);
+  }
+  if (signedIn !== current) return;
+  // Every (re)subscription resumes after the last event shown: nothing is lost while it reconnects.
+  const variables = () => ({ storeId: current.storeId, ...(current.cursor ? { after: current.cursor } : {}) });
+  stopFeed = subscribe(current.authorization, FEED, variables, {
     onState(state) {
       field('live-state').dataset.state = state;
       field('live-text').textContent = STATE_TEXT[state];
     },
     onData(data) {
       if (signedIn !== current) return;
-      const event = data.stampsChanged;
-      const feed = field('feed');
-      feed.prepend(feedItem(event));
-      while (feed.children.length > FEED_LIMIT) feed.lastElementChild.remove();
-      field('feed-empty').hidden = true;
-      updateCard(event.customerCard);
+      showEvent(current, data.stampsChanged);
+      updateCard(data.stampsChanged.customerCard);
+    },
+    // Away for longer than the gateway keeps events: start again from the recent feed.
+    async onExpired() {
+      await loadRecent(current).catch(() => (current.cursor = undefined));
     },
   });
 }

@@ -1,0 +1,92 @@
+import type { Db } from '../db/client.ts';
+import type { StampsChangedEvent } from '../domain/events.ts';
+import { EventsPrunedError, eventsPrunedAfter, readStampEvents } from '../domain/ledger/event-replay.ts';
+import type { StampFeed, StampFilter } from './stamp-feed.ts';
+
+const REPLAY_PAGE = 500;
+
+/**
+ * A live stream that starts after `afterSequence`: every matching event the log holds after it, in
+ * order, then the live ones, with no gap and no duplicate at the seam.
+ *
+ * The live subscription is taken first, so it buffers whatever is published while the log is read;
+ * then the log is read (in pages). An event committed before a page's read is in that page (sequence
+ * numbers are taken in commit order, so a read that sees number n sees every number below it); one
+ * committed after it is published after commit, hence into the buffer. The buffer is then drained,
+ * skipping what the replay already gave (sequence at or below the last replayed one).
+ *
+ * Refuses with `EventsPrunedError` when the log no longer holds everything after the position. A
+ * replay longer than the feed's buffer (1,000 live events while reading) ends the stream like any
+ * slow reader; the client resumes again from its last cursor.
+ */
+export async function resumeStampFeed(
+  feed: StampFeed,
+  db: Db,
+  storeId: number,
+  filter: StampFilter,
+  afterSequence: number,
+  signal?: AbortSignal,
+): Promise<AsyncIterableIterator<StampsChangedEvent>> {
+  const live = await feed.subscribe(storeId, filter, signal);
+  let first: StampsChangedEvent[];
+  try {
+    first = await readStampEvents(db, storeId, filter, { afterSequence, limit: REPLAY_PAGE });
+    if (await eventsPrunedAfter(db, storeId, afterSequence)) throw new EventsPrunedError();
+  } catch (error) {
+    await live.return?.();
+    throw error;
+  }
+  return merged(live, first, (after) => readStampEvents(db, storeId, filter, { afterSequence: after, limit: REPLAY_PAGE }), afterSequence);
+}
+
+/** `replayed` and the pages after it, then `live` without what they already gave. */
+function merged(
+  live: AsyncIterableIterator<StampsChangedEvent>,
+  firstPage: StampsChangedEvent[],
+  nextPage: (afterSequence: number) => Promise<StampsChangedEvent[]>,
+  afterSequence: number,
+): AsyncIterableIterator<StampsChangedEvent> {
+  let page = firstPage;
+  let index = 0;
+  let replaying = true;
+  let last = afterSequence;
+  let ended = false;
+  const stream: AsyncIterableIterator<StampsChangedEvent> = {
+    [Symbol.asyncIterator]: () => stream,
+    async next() {
+      if (ended) return { done: true, value: undefined };
+      while (replaying) {
+        const event = page[index++];
+        if (event) {
+          last = event.sequence;
+          return { done: false, value: event };
+        }
+        if (page.length < REPLAY_PAGE) {
+          replaying = false;
+          break;
+        }
+        page = await nextPage(last);
+        index = 0;
+        if (ended) return { done: true, value: undefined };
+      }
+      for (;;) {
+        const step = await live.next();
+        if (step.done) return step;
+        // The seam: live events the replay already delivered.
+        if (step.value.sequence <= last) continue;
+        return step;
+      }
+    },
+    async return() {
+      ended = true;
+      await live.return?.();
+      return { done: true, value: undefined };
+    },
+    async throw(error?: unknown) {
+      ended = true;
+      await live.return?.();
+      throw error;
+    },
+  };
+  return stream;
+}
