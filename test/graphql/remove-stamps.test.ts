@@ -141,4 +141,28 @@ describe('removeStamps', () => {
     });
     sse.close();
   });
+
+  it('is in the store feed and replayed after a cursor, like every balance change', async () => {
+    const s = await scene(4);
+    const feed = async () =>
+      (await api.data(s.token, `{ store { events(last: 10) { nodes { kind delta cursor } } } }`)).store.events.nodes as {
+        kind: string;
+        delta: number;
+        cursor: string;
+      }[];
+    const before = await feed();
+    await s.remove({ stamps: 2, reason: 'Refund' });
+    const after = await feed();
+    expect(after.slice(0, -1)).toEqual(before);
+    expect(after.at(-1)).toMatchObject({ kind: 'CORRECTION', delta: -2 });
+    const corrections = (await api.data(s.token, `{ store { events(last: 10, kinds: [CORRECTION]) { nodes { kind delta } } } }`)).store.events.nodes;
+    expect(corrections).toEqual([{ kind: 'CORRECTION', delta: -2 }]);
+
+    const sse = await subscribeSse(t.url, s.token, `subscription($id: ID, $after: String) { stampsChanged(customerCardId: $id, after: $after) { kind delta } }`, {
+      id: s.customerCardId,
+      after: before.at(-1)!.cursor,
+    });
+    expect((await sse.results.data()).stampsChanged).toEqual({ kind: 'CORRECTION', delta: -2 });
+    sse.close();
+  });
 });
