@@ -2,6 +2,8 @@ import { existingCardUuids } from '../domain/customer-cards/card-page.queries.ts
 import { workingTokenHashes } from '../domain/stores/token-revocation.ts';
 import type { Runtime } from '../runtime.ts';
 import { type Credential, tokenCacheOf } from './auth.ts';
+import { log } from '../observability/log.ts';
+import type { LiveTransport } from '../observability/metrics.ts';
 
 /** Ends one live connection, telling its client why (WebSocket close reason, a last SSE error event). */
 export type EndConnection = (reason: string) => void;
@@ -41,6 +43,7 @@ export class LiveConnections {
   #timer: NodeJS.Timeout | undefined;
   #sweeping: Promise<void> | undefined;
   #warned = false;
+  readonly #byTransport: Record<LiveTransport, number> = { sse: 0, websocket: 0 };
 
   constructor(runtime: Runtime) {
     this.#runtime = runtime;
@@ -53,7 +56,7 @@ export class LiveConnections {
    * while it is open. Returns the release to call when the connection closes, or undefined when the
    * credential already holds `limit` connections.
    */
-  open(credential: Credential, end: EndConnection): (() => void) | undefined {
+  open(credential: Credential, end: EndConnection, transport: LiveTransport = 'sse'): (() => void) | undefined {
     const key = keyOf(credential);
     let holder = this.#holders.get(key);
     if (holder && holder.ends.size >= this.limit) return undefined;
@@ -61,16 +64,23 @@ export class LiveConnections {
     // Its own function, so one callback given twice still holds (and releases) two slots.
     const entry: EndConnection = (reason) => end(reason);
     holder.ends.add(entry);
+    this.#byTransport[transport]++;
     this.#timer ??= setInterval(() => void this.sweep(), this.sweepMs).unref();
     let released = false;
     return () => {
       if (released) return;
       released = true;
+      this.#byTransport[transport]--;
       const current = this.#holders.get(key);
       if (!current?.ends.delete(entry)) return;
       if (current.ends.size === 0) this.#holders.delete(key);
       if (this.#holders.size === 0) this.#stop();
     };
+  }
+
+  /** Open connections by transport (for the metrics). */
+  byTransport(): Record<LiveTransport, number> {
+    return { ...this.#byTransport };
   }
 
   /** Open connections of `credential` (for tests and operators). */
@@ -108,7 +118,7 @@ export class LiveConnections {
       for (const uuid of cards) if (!existing.has(uuid)) this.#end(keyOf({ kind: 'card', uuid }), CARD_GONE);
     } catch (error) {
       // A database outage must not cut every stream; the next sweep tries again.
-      if (!this.#warned) console.error('live connection sweep failed; retrying', error);
+      if (!this.#warned) log.error({ err: error }, 'live connection sweep failed; retrying');
       this.#warned = true;
     }
   }
@@ -122,7 +132,7 @@ export class LiveConnections {
       try {
         end(reason);
       } catch (error) {
-        console.error('ending a live connection failed', error);
+        log.error({ err: error }, 'ending a live connection failed');
       }
     }
   }
