@@ -1,5 +1,6 @@
 // Types only: erased at run time, so importing this module loads nothing of OpenTelemetry.
 import type * as OtelApi from '@opentelemetry/api';
+import { log, logger } from './log.ts';
 
 /**
  * OpenTelemetry tracing, off unless `OTEL_EXPORTER_OTLP_ENDPOINT` (or `..._TRACES_ENDPOINT`) is set.
@@ -66,15 +67,25 @@ export async function startTracing(options: TracingOptions): Promise<boolean> {
   api.context.setGlobalContextManager(new contextHooks.AsyncLocalStorageContextManager().enable());
   api.propagation.setGlobalPropagator(new core.W3CTraceContextPropagator());
   api.trace.setGlobalTracerProvider(provider);
+  // The SDK reports failed exports (a collector down) through its diagnostic logger: one log line each.
+  const diag = logger('tracing');
+  api.diag.setLogger(
+    { error: (message) => diag.error(message), warn: (message) => diag.warn(message), info: () => {}, debug: () => {}, verbose: () => {} },
+    api.DiagLogLevel.WARN,
+  );
   active = { api, tracer: provider.getTracer('stampline'), shutdown: () => provider.shutdown() };
   return true;
 }
 
-/** Sends the spans still batched and stops tracing (on shutdown). */
+/** Sends the spans still batched and stops tracing (on shutdown); an unreachable collector is only logged. */
 export async function stopTracing(): Promise<void> {
   const current = active;
   active = undefined;
-  await current?.shutdown();
+  try {
+    await current?.shutdown();
+  } catch (error) {
+    log.warn({ err: error }, 'tracing: the last spans could not be sent');
+  }
 }
 
 function attributesOf(attributes: SpanAttributes): OtelApi.Attributes {
