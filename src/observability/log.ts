@@ -89,6 +89,18 @@ export function configureLog(options: { level?: Level; to?: keyof typeof outputs
   if (options.to) output = outputs[options.to];
 }
 
+/**
+ * Sends the lines (redacted, as written) to `write` instead of the output until the returned function
+ * is called: how tests read the log of a gateway running in their own process.
+ */
+export function redirectLog(write: (line: string) => void): () => void {
+  const previous = output;
+  output = { write };
+  return () => {
+    output = previous;
+  };
+}
+
 /** A logger for one part of the gateway: its lines carry `component`. */
 export function logger(component: string): Logger {
   return log.child({ component });
