@@ -92,6 +92,11 @@ function attributesOf(attributes: SpanAttributes): OtelApi.Attributes {
   return Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== undefined)) as OtelApi.Attributes;
 }
 
+function failed(api: typeof OtelApi, span: OtelApi.Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: api.SpanStatusCode.ERROR });
+}
+
 /** Runs `fn` in a span named `name` (a child of the current one); an error ends it as failed. */
 export async function traced<T>(name: string, attributes: SpanAttributes, fn: () => Promise<T>): Promise<T> {
   if (!active) return fn();
@@ -100,8 +105,7 @@ export async function traced<T>(name: string, attributes: SpanAttributes, fn: ()
     try {
       return await fn();
     } catch (error) {
-      span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({ code: api.SpanStatusCode.ERROR });
+      failed(api, span, error);
       throw error;
     } finally {
       span.end();
@@ -142,8 +146,7 @@ export async function serverSpan(
       span.setAttributes({ 'http.route': route, 'http.response.status_code': status });
       if (status >= 500) span.setStatus({ code: api.SpanStatusCode.ERROR });
     } catch (error) {
-      span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({ code: api.SpanStatusCode.ERROR });
+      failed(api, span, error);
       throw error;
     } finally {
       span.end();

@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { WriteSource } from '../../src/domain/context.ts';
-import { createStore } from '../../src/domain/stores/store.service.ts';
 import { redactLine } from '../../src/observability/log.ts';
-import { startRuntime } from '../../src/runtime.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../helpers/database.ts';
-import { seedCard } from '../helpers/factories.ts';
 import { eventually } from '../helpers/live.ts';
 import { RunningProcess, runNode } from '../helpers/process.ts';
+import { seedScratchStore } from '../helpers/runtime.ts';
 
 type Line = Record<string, unknown> & { msg: string; level: string };
 
@@ -21,15 +18,7 @@ describe('the log of a running gateway', () => {
 
   beforeAll(async () => {
     scratch = await createScratchDatabase();
-    const runtime = await startRuntime(loadConfig({ DATABASE_URL: scratch.url, SEED_DEMO: 'false' }), { migrate: false });
-    try {
-      const created = await createStore(runtime.deps.db, 'Log lines store');
-      token = created.token;
-      storeId = created.store.id;
-      cardId = (await seedCard(runtime.deps, { storeId, source: WriteSource.REST })).card.id;
-    } finally {
-      await runtime.close();
-    }
+    ({ token, storeId, cardId } = await seedScratchStore(scratch.url, 'Log lines store'));
     gateway = new RunningProcess(['--import', 'tsx', 'src/main.ts'], { DATABASE_URL: scratch.url, PORT: '0', SEED_DEMO: 'false', LOG_LEVEL: '' });
     url = (await gateway.waitForOutput(/listening on (http:\/\/\S+)/))[1]!;
   }, 60_000);

@@ -1,15 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { WriteSource } from '../../src/domain/context.ts';
-import { createStore } from '../../src/domain/stores/store.service.ts';
 import { otlpTracesUrl } from '../../src/observability/tracing.ts';
-import { startRuntime } from '../../src/runtime.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../helpers/database.ts';
-import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
 import { eventually } from '../helpers/live.ts';
 import { RunningProcess, runNode } from '../helpers/process.ts';
+import { seedScratchStore } from '../helpers/runtime.ts';
 
 interface OtlpSpan {
   traceId: string;
@@ -61,16 +57,7 @@ let customerCardId: number;
 
 beforeAll(async () => {
   scratch = await createScratchDatabase();
-  const runtime = await startRuntime(loadConfig({ DATABASE_URL: scratch.url, SEED_DEMO: 'false' }), { migrate: false });
-  try {
-    const created = await createStore(runtime.deps.db, 'Traced store');
-    token = created.token;
-    const actor = { storeId: created.store.id, source: WriteSource.REST };
-    const { card } = await seedCard(runtime.deps, actor);
-    customerCardId = (await seedCustomerCard(runtime.deps, actor, card.id)).customerCard.id;
-  } finally {
-    await runtime.close();
-  }
+  ({ token, customerCardId } = await seedScratchStore(scratch.url, 'Traced store'));
 }, 60_000);
 
 afterAll(async () => {
