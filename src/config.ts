@@ -39,10 +39,10 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   /**
    * Bearer token `/metrics` asks for. Unset, `/metrics` answers only clients on this host (loopback,
-   * not forwarded by a proxy); see docs/operations.md.
+   * not forwarded by a proxy); see README, "Operate it".
    */
   metricsToken: string | undefined;
-  /** OpenTelemetry tracing: off unless `OTEL_EXPORTER_OTLP_ENDPOINT` names a collector (docs/operations.md). */
+  /** OpenTelemetry tracing: off unless `OTEL_EXPORTER_OTLP_ENDPOINT` names a collector (README, "Operate it"). */
   tracing: TracingOptions;
   /** Apple and Google Wallet credentials and the push outbox (see docs/wallet.md). */
   wallet: WalletConfig;

@@ -53,7 +53,7 @@ function refusal(c: Context, token: string | undefined): Response | undefined {
   });
 }
 
-/** `GET /metrics`: Prometheus text format (see docs/operations.md). */
+/** `GET /metrics`: Prometheus text format (see README, "Operate it"). */
 export function mountMetrics(app: Hono, runtime: Runtime): void {
   app.get('/metrics', async (c) => {
     const refused = refusal(c, runtime.config.metricsToken);
