@@ -1,5 +1,7 @@
 import type { WebhookSettings } from './domain/webhooks/settings.ts';
 import { parseTrustProxy, type TrustProxy } from './http/trust-proxy.ts';
+import { LOG_LEVELS } from './observability/log.ts';
+import { otlpTracesUrl, type TracingOptions } from './observability/tracing.ts';
 import { loadWalletConfig, type WalletConfig } from './wallet/config.ts';
 
 /** The gateway's settings, read once from the environment (see docs/configuration.md). */
@@ -40,6 +42,15 @@ export interface Config {
   signupLimits: { perAddress: number; perPoster: number };
   /** One log line per answered request (with its `X-Request-Id`) on stdout. */
   logRequests: boolean;
+  /** Least severe log lines written: `fatal`, `error`, `warn`, `info` (default), `debug` or `trace`. */
+  logLevel: (typeof LOG_LEVELS)[number];
+  /**
+   * Bearer token `/metrics` asks for. Unset, `/metrics` answers only clients on this host (loopback,
+   * not forwarded by a proxy); see README, "Operate it".
+   */
+  metricsToken: string | undefined;
+  /** OpenTelemetry tracing: off unless `OTEL_EXPORTER_OTLP_ENDPOINT` names a collector (README, "Operate it"). */
+  tracing: TracingOptions;
   /** Apple and Google Wallet credentials and the push outbox (see docs/wallet.md). */
   wallet: WalletConfig;
   /** Per-minute budgets of the unauthenticated wallet routes (docs/wallet.md#limits). */
@@ -85,6 +96,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenCacheSeconds: nonNegativeInteger(env, 'TOKEN_CACHE_SECONDS', 5),
     eventRetentionDays: positiveInteger(env, 'EVENT_RETENTION_DAYS', 30),
     logRequests: (env.LOG_REQUESTS ?? 'true') !== 'false',
+    logLevel: logLevel(env.LOG_LEVEL),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    tracing: {
+      tracesUrl: otlpTracesUrl(env),
+      serviceName: env.OTEL_SERVICE_NAME || 'stampline',
+      exportDelayMs: env.OTEL_BSP_SCHEDULE_DELAY ? positiveInteger(env, 'OTEL_BSP_SCHEDULE_DELAY', 5000) : undefined,
+    },
     signupLimits: {
       perAddress: positiveInteger(env, 'SIGNUPS_PER_ADDRESS_PER_HOUR', 10),
       perPoster: positiveInteger(env, 'SIGNUPS_PER_POSTER_PER_HOUR', 300),
@@ -97,6 +115,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     webhooks: { allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS === 'true' },
   };
+}
+
+function logLevel(raw: string | undefined): Config['logLevel'] {
+  if (raw === undefined || raw === '') return 'info';
+  const level = LOG_LEVELS.find((name) => name === raw);
+  if (!level) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);
+  return level;
 }
 
 /** `CORS_ORIGINS`: comma-separated origins such as `https://till.example.com`, or `*` for any. */

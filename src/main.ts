@@ -1,6 +1,8 @@
 import { loadConfig } from './config.ts';
 import { seedDemoIfEmpty } from './demo.ts';
 import { installLogRedaction } from './log-redaction.ts';
+import { configureLog, log } from './observability/log.ts';
+import { startTracing, stopTracing } from './observability/tracing.ts';
 import { type Runtime, startRuntime } from './runtime.ts';
 import { type RunningServer, startServer } from './server.ts';
 
@@ -16,15 +18,19 @@ async function shutdown(signal: string): Promise<void> {
   stopSignal ??= signal;
   if (stopping || !server) return;
   stopping = true;
-  console.log(`${signal}: finishing in-flight requests and stopping`);
+  log.info(`${signal}: finishing in-flight requests and stopping`);
   await server.close();
   await runtime?.close();
+  await stopTracing();
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
 const config = loadConfig();
+configureLog({ level: config.logLevel });
+// Before anything serves a request, so the first one is traced; loads nothing when tracing is off.
+if (await startTracing(config.tracing)) log.info(`tracing: spans go to ${config.tracing.tracesUrl}`);
 runtime = await startRuntime(config);
 if (config.seedDemo) {
   const demo = await seedDemoIfEmpty(runtime.deps);
@@ -34,5 +40,5 @@ if (config.seedDemo) {
   }
 }
 server = await startServer(runtime);
-console.log(`Stampline listening on ${server.url} (GraphQL ${server.url}/graphql, REST ${server.url}/api/v1, till ${server.url}/till, database ${runtime.database.provider})`);
+log.info(`Stampline listening on ${server.url} (GraphQL ${server.url}/graphql, REST ${server.url}/api/v1, till ${server.url}/till, database ${runtime.database.provider})`);
 if (stopSignal) await shutdown(stopSignal);

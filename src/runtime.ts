@@ -8,6 +8,8 @@ import { Reactions } from './domain/ledger/reactions.ts';
 import { passUpdateReaction } from './domain/wallet/pass-updates.ts';
 import { JobTopics } from './jobs/topics.ts';
 import { registerWebhooks } from './webhooks/jobs.ts';
+import { log } from './observability/log.ts';
+import { Metrics } from './observability/metrics.ts';
 
 /** Everything a running gateway holds: its settings, its database and the services' dependencies. */
 export interface Runtime {
@@ -16,6 +18,8 @@ export interface Runtime {
   deps: Deps;
   /** The background job topics features register; `server.ts` starts the worker that handles them. */
   topics: JobTopics;
+  /** This gateway's Prometheus metrics (`/metrics`). */
+  metrics: Metrics;
   /** Cleanups run in reverse order on shutdown (subscribers, workers, then the database). */
   onClose(cleanup: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -31,8 +35,14 @@ export async function startRuntime(config: Config, options: OpenOptions & { migr
   reactions.register(passUpdateReaction);
   const deps: Deps = { db: database.db, events, logged: new EventBus<EventsLogged>(), reactions, publicUrl: config.publicUrl, webhooks: config.webhooks };
   const topics = new JobTopics();
+  const metrics = new Metrics(database.db, () => topics.names());
+  deps.events.subscribe((event) => {
+    if (event.type !== 'stamps.changed') return;
+    metrics.ledgerEntries.inc({ kind: event.kind });
+    metrics.stamps.inc({ kind: event.kind }, Math.abs(event.delta));
+  });
   // Every event queues its webhook deliveries; the server's job worker sends them.
-  registerWebhooks(deps, topics);
+  registerWebhooks(deps, topics, (outcome) => metrics.webhookDeliveries.inc({ outcome }));
   const cleanups: Array<() => Promise<void> | void> = [];
   let closed: Promise<void> | undefined;
   return {
@@ -40,6 +50,7 @@ export async function startRuntime(config: Config, options: OpenOptions & { migr
     database,
     deps,
     topics,
+    metrics,
     onClose: (cleanup) => cleanups.push(cleanup),
     close: () =>
       (closed ??= (async () => {
@@ -47,7 +58,7 @@ export async function startRuntime(config: Config, options: OpenOptions & { migr
           try {
             await cleanup();
           } catch (error) {
-            console.error('shutdown step failed', error);
+            log.error({ err: error }, 'shutdown step failed');
           }
         }
         await database.close();

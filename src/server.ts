@@ -56,6 +56,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const live = await createLivePubSub(runtime);
   const feed = createStampFeed(live);
   const connections = LiveConnections.of(runtime);
+  runtime.metrics.countLiveConnectionsWith(() => connections.byTransport());
   const stopRevocations = live.onRevocation((tokenHash) => connections.revoked(tokenHash));
   const graphql = createGraphQLServer(runtime, feed, await loadCursorSeal(runtime.deps.db));
   const app = createApp(runtime, graphql, live.transport === 'redis' ? { redis: live.ping } : {});

@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '../src/domain/validation.ts';
 import { globalIdOf } from '../src/graphql/global-ids.ts';
+import { redirectLog } from '../src/observability/log.ts';
 import { snakeCase } from '../src/rest/http.ts';
 import { deeplyNested, toJson } from './helpers/deep-json.ts';
 import { graphqlClient } from './helpers/graphql.ts';
@@ -59,13 +60,17 @@ function toRest(input: Record<string, unknown>): Record<string, unknown> {
 
 describe('the same refusal over REST and GraphQL', () => {
   // A refusal is not a fault: nothing about it goes to the error log (no stack trace, no masked error).
-  let logged: MockInstance;
+  let errors: string[];
+  let restore: () => void;
   beforeEach(() => {
-    logged = vi.spyOn(console, 'error');
+    errors = [];
+    restore = redirectLog((line) => {
+      if ((JSON.parse(line) as { level: string }).level === 'error') errors.push(line.slice(0, 300));
+    });
   });
   afterEach(() => {
-    expect(logged.mock.calls.map((call) => String(call[0]).slice(0, 300))).toEqual([]);
-    vi.restoreAllMocks();
+    restore();
+    expect(errors).toEqual([]);
   });
 
   it.each(customerCases)('creating a customer with %s', async (_what, hostile) => {

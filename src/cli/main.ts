@@ -7,6 +7,7 @@ import { EventBus, type TokenRevokedEvent } from '../domain/events.ts';
 import { createApiToken, createStore } from '../domain/stores/store.service.ts';
 import { revokeApiToken } from '../domain/stores/token-revocation.ts';
 import { publishRevocation } from '../live/revocation-channel.ts';
+import { configureLog } from '../observability/log.ts';
 
 const USAGE = `usage:
   stampline store create --name <name>     create a store; prints {"account_id", "api_token"}
@@ -106,6 +107,9 @@ function fail(message: string, code: number, usage = false): never {
   process.stderr.write(`stampline: ${message}\n${usage ? `${USAGE}\n` : ''}`);
   process.exit(code);
 }
+
+// stdout carries the command's JSON answer only; anything a module logs goes to stderr.
+configureLog({ to: 'stderr' });
 
 try {
   const result = await run(process.argv.slice(2));

@@ -1,3 +1,5 @@
+import { log } from '../observability/log.ts';
+
 /**
  * Facts the domain announces after a transaction commits. Payloads are plain JSON (ids, numbers,
  * ISO times) so they can cross processes through Redis.
@@ -50,7 +52,7 @@ export class EventBus<E = DomainEvent> {
       try {
         listener(event);
       } catch (error) {
-        console.error('event listener failed', error);
+        log.error({ err: error }, 'event listener failed');
       }
     }
   }

@@ -1,9 +1,10 @@
 import { PothosValidationError } from '@pothos/core';
 import { type ExecutionResult, GraphQLError, getOperationAST } from 'graphql';
-import { createLogger, maskError as defaultMaskError, type Plugin, type YogaLogger } from 'graphql-yoga';
+import { maskError as defaultMaskError, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { DomainError, ErrorCode } from '../domain/errors.ts';
 import { unavailableAnswer } from '../http/unavailable.ts';
 import { FeedClosedError } from '../live/stamp-feed.ts';
+import { logArgs, logger } from '../observability/log.ts';
 import { builder } from './builder.ts';
 
 /** One reason a mutation changed nothing, as carried in its payload's `userErrors`. */
@@ -99,14 +100,16 @@ export function unauthenticated(): GraphQLError {
 // one line. Yoga logs every error it replaces; these are not faults, and their traces would flood the log.
 const answered = new WeakSet<object>();
 
-/** Yoga's logger, quiet about errors `maskError` answered with a code. */
+/** Yoga's logger, writing to the gateway's log and quiet about errors `maskError` answered with a code. */
 export function graphqlLogger(): YogaLogger {
-  const logger = createLogger(process.env.DEBUG === '1' ? 'debug' : 'info');
+  const target = logger('graphql');
   return {
-    ...logger,
+    debug: (...args: unknown[]) => logArgs(target, 'debug', args),
+    info: (...args: unknown[]) => logArgs(target, 'info', args),
+    warn: (...args: unknown[]) => logArgs(target, 'warn', args),
     error: (...args: unknown[]) => {
       if (args.length === 1 && typeof args[0] === 'object' && args[0] !== null && answered.has(args[0])) return;
-      logger.error(...args);
+      logArgs(target, 'error', args);
     },
   };
 }
@@ -117,7 +120,7 @@ export function graphqlLogger(): YogaLogger {
  */
 function logClientMistake(masked: GraphQLError): void {
   if (masked.extensions.code !== 'BAD_USER_INPUT') return;
-  console.warn(`GraphQL: refused ${masked.path?.join('.') ?? 'the request'}: ${masked.message} (BAD_USER_INPUT)`);
+  logger('graphql').warn(`GraphQL: refused ${masked.path?.join('.') ?? 'the request'}: ${masked.message} (BAD_USER_INPUT)`);
 }
 
 /** An `onReject` for graphql-armor: its refusals carry no code of their own. */

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { type ExecutionResult, GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import { log } from '../observability/log.ts';
 
 /**
  * Where a request's subscription results wait for the route to stream them (see `useEventStream`).
@@ -148,7 +149,7 @@ export function streamEvents(results: AsyncIterator<ExecutionResult>, headers: H
     } catch (error) {
       // Errors arrive masked (maskError); one it did not reveal is ours to log.
       const code = error instanceof GraphQLError ? error.extensions.code : undefined;
-      if (!code || code === 'INTERNAL_SERVER_ERROR') console.error('event stream failed', error);
+      if (!code || code === 'INTERNAL_SERVER_ERROR') log.error({ err: error }, 'event stream failed');
       const shown = error instanceof GraphQLError ? errorJson(error) : { message: 'Unexpected error.' };
       if (!gone && !response.writableEnded) response.end(`event: next\ndata: ${JSON.stringify({ errors: [shown] })}\n\n${COMPLETE}`);
     }

@@ -94,7 +94,7 @@ export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, runt
           extra.socket.close(CloseCode.Unauthorized, 'Unauthorized: send {"authorization": "Bearer <API token>"} in connection_init');
           return false;
         }
-        const release = await live.open(viewer.credential, (reason) => extra.socket.close(CloseCode.Unauthorized, reason));
+        const release = await live.open(viewer.credential, (reason) => extra.socket.close(CloseCode.Unauthorized, reason), 'websocket');
         if (!release) {
           extra.socket.close(4429, `Too many live connections for this API token (at most ${live.limit})`);
           return false;

@@ -5,6 +5,8 @@ import type { Runtime } from '../runtime.ts';
 import { type Credential, tokenCacheOf } from './auth.ts';
 import { LiveLeases } from './live-leases.ts';
 import { SharedLimits } from './shared-limits.ts';
+import { log } from '../observability/log.ts';
+import type { LiveTransport } from '../observability/metrics.ts';
 
 /** Ends one live connection, telling its client why (WebSocket close reason, a last SSE error event). */
 export type EndConnection = (reason: string) => void;
@@ -51,6 +53,7 @@ export class LiveConnections {
   #heartbeat: NodeJS.Timeout | undefined;
   #sweeping: Promise<void> | undefined;
   #warned = false;
+  readonly #byTransport: Record<LiveTransport, number> = { sse: 0, websocket: 0 };
 
   constructor(runtime: Runtime) {
     this.#runtime = runtime;
@@ -65,7 +68,7 @@ export class LiveConnections {
    * while it is open. Returns the release to call when the connection closes, or undefined when the
    * credential already holds `limit` connections (here, or with Redis on any gateway).
    */
-  async open(credential: Credential, end: EndConnection): Promise<(() => void) | undefined> {
+  async open(credential: Credential, end: EndConnection, transport: LiveTransport = 'sse'): Promise<(() => void) | undefined> {
     const key = keyOf(credential);
     let holder = this.#holders.get(key);
     if (holder && holder.ends.size >= this.limit) return undefined;
@@ -76,11 +79,13 @@ export class LiveConnections {
     // Held here before Redis is asked, so that connections opened together in this process count.
     holder.ends.set(entry, lease);
     this.#start();
+    this.#byTransport[transport]++;
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
       this.#leases?.release(key, lease);
+      this.#byTransport[transport]--;
       const current = this.#holders.get(key);
       if (!current?.ends.delete(entry)) return;
       if (current.ends.size === 0) this.#holders.delete(key);
@@ -91,6 +96,11 @@ export class LiveConnections {
       return undefined;
     }
     return release;
+  }
+
+  /** Open connections by transport (for the metrics). */
+  byTransport(): Record<LiveTransport, number> {
+    return { ...this.#byTransport };
   }
 
   /** Open connections of `credential` (for tests and operators). */
@@ -139,7 +149,7 @@ export class LiveConnections {
       for (const uuid of cards) if (!existing.has(uuid)) this.#end(keyOf({ kind: 'card', uuid }), CARD_GONE);
     } catch (error) {
       // A database outage must not cut every stream; the next sweep tries again.
-      if (!this.#warned) console.error('live connection sweep failed; retrying', error);
+      if (!this.#warned) log.error({ err: error }, 'live connection sweep failed; retrying');
       this.#warned = true;
     }
   }
@@ -153,7 +163,7 @@ export class LiveConnections {
       try {
         end(reason);
       } catch (error) {
-        console.error('ending a live connection failed', error);
+        log.error({ err: error }, 'ending a live connection failed');
       }
     }
   }

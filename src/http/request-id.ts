@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import { inRequestScope, logger } from '../observability/log.ts';
 import { setHeader } from './cors.ts';
 
 declare module 'hono' {
@@ -46,32 +48,48 @@ async function withRequestId(response: Response, id: string): Promise<Response> 
 }
 
 /**
+ * The route pattern that answered (`/api/v1/accounts/:account_id/cards/:id`), never the path itself:
+ * ids and uuids would make every request its own log field value and metric series. A request that
+ * only the global middleware saw (no route matched) is `unmatched`.
+ */
+export function routeOf(c: Context): string {
+  const route = matchedRoutes(c)[c.req.routeIndex]?.path;
+  return !route || route === '/*' ? 'unmatched' : route;
+}
+
+const requests = logger('http');
+
+/**
  * Gives every answer an `X-Request-Id` (the client's own when it sent a usable one), puts it in the
- * body of every 5xx answer, and writes one log line per request with it.
+ * body of every 5xx answer, and writes one log line per request with it. Everything the request runs
+ * runs in its log scope, so every line logged meanwhile carries `request_id` too.
  */
 export function requestId({ log }: { log: boolean }): MiddlewareHandler {
-  return async (c, next) => {
+  return (c, next) => {
     const id = requestIdFrom(c.req.header(REQUEST_ID_HEADER));
     c.set('requestId', id);
-    const started = performance.now();
-    await next();
-    if (c.res.status >= 500) {
-      const answer = await withRequestId(c.res, id);
-      // Hono copies the replaced answer's headers onto the new one: its length would cut the new body.
-      c.res.headers.delete('content-length');
-      c.res = answer;
-    }
-    setHeader(c, REQUEST_ID_HEADER, id);
-    if (log) {
-      console.log(
-        JSON.stringify({
-          request_id: id,
-          method: c.req.method,
-          path: loggedPath(c.req.url),
-          status: c.res.status,
-          ms: Math.round(performance.now() - started),
-        }),
-      );
-    }
+    return inRequestScope(id, async () => {
+      const started = performance.now();
+      await next();
+      if (c.res.status >= 500) {
+        const answer = await withRequestId(c.res, id);
+        // Hono copies the replaced answer's headers onto the new one: its length would cut the new body.
+        c.res.headers.delete('content-length');
+        c.res = answer;
+      }
+      setHeader(c, REQUEST_ID_HEADER, id);
+      if (log) {
+        requests.info(
+          {
+            method: c.req.method,
+            path: loggedPath(c.req.url),
+            route: routeOf(c),
+            status: c.res.status,
+            ms: Math.round(performance.now() - started),
+          },
+          'request',
+        );
+      }
+    });
   };
 }

@@ -1,4 +1,5 @@
 import { type DatabaseFault, databaseFault } from '../db/unavailable.ts';
+import { log } from '../observability/log.ts';
 
 let lastLogged = 0;
 let suppressed = 0;
@@ -21,7 +22,7 @@ export function unavailableAnswer(api: string, error: unknown): DatabaseFault | 
   const more = suppressed > 0 ? ` (${suppressed} more since the last line)` : '';
   lastLogged = now;
   suppressed = 0;
-  console.error(`${api}: database ${fault.kind === 'unreachable' ? 'unavailable' : fault.kind}, answered 503: ${reason(error)}${more}`);
+  log.error(`${api}: database ${fault.kind === 'unreachable' ? 'unavailable' : fault.kind}, answered 503: ${reason(error)}${more}`);
   return fault;
 }
 

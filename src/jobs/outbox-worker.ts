@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.ts';
 import type { OutboxJob } from '../domain/ledger/reactions.ts';
 import type { JobTopics } from './topics.ts';
+import { log } from '../observability/log.ts';
 
 /**
  * Works through the `outbox_messages` table: work written in the same transaction as a change (by a
@@ -72,7 +73,7 @@ export class OutboxWorker {
     this.#backoffMaxMs = options.backoffMaxMs ?? 3_600_000;
     this.#batchSize = options.batchSize ?? 20;
     this.#drainMs = options.drainMs ?? 10_000;
-    this.#log = options.log ?? ((level, message) => console[level](`outbox: ${message}`));
+    this.#log = options.log ?? ((level, message) => log[level](`outbox: ${message}`));
   }
 
   start(): void {

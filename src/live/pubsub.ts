@@ -3,6 +3,7 @@ import { createPubSub, type PubSub } from 'graphql-yoga';
 import type { StampsChangedEvent, TokenRevokedEvent } from '../domain/events.ts';
 import type { Runtime } from '../runtime.ts';
 import { REVOCATIONS } from './revocation-channel.ts';
+import { log } from '../observability/log.ts';
 
 /**
  * Topics of the live API. Every stamp change goes out once, on its store's topic; subscribers
@@ -65,7 +66,7 @@ export async function createLivePubSub(runtime: Runtime): Promise<LivePubSub> {
     let warned = false;
     let closing = false;
     const report = (error: Error) => {
-      if (!warned && !closing) console.error(`redis unavailable (${error.message}); live events pause until it returns`);
+      if (!warned && !closing) log.error(`redis unavailable (${error.message}); live events pause until it returns`);
       warned = true;
     };
     publisher.on('error', report);

@@ -1,5 +1,6 @@
 import type { StampsChangedEvent } from '../domain/events.ts';
 import type { LivePubSub } from './pubsub.ts';
+import { log } from '../observability/log.ts';
 
 /** Which of a store's stamp events a subscriber wants; every field given must match. */
 export interface StampFilter {
@@ -85,7 +86,7 @@ export function createStampFeed(live: Pick<LivePubSub, 'pubsub' | 'listening'>, 
       }
     };
     read().catch((error: unknown) => {
-      console.error('stamp feed stopped', error);
+      log.error({ err: error }, 'stamp feed stopped');
       for (const subscriber of channel.subscribers) subscriber.end(error instanceof Error ? error : new Error(String(error)));
     });
     channel.listening = live.listening(storeId);

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError } from '../domain/errors.ts';
 import { unavailableAnswer } from '../http/unavailable.ts';
+import { log } from '../observability/log.ts';
 
 /** Field messages keyed by snake_case parameter name, as REST clients see them. */
 export type RestFieldErrors = Record<string, string[]>;
@@ -66,7 +67,7 @@ export function toHttpError(error: unknown): { status: ContentfulStatusCode; bod
   }
   const fault = unavailableAnswer('REST', error);
   if (fault) return { status: 503, body: { error: fault.message }, headers: { 'Retry-After': String(fault.retryAfterSeconds) } };
-  console.error('REST request failed', error);
+  log.error({ err: error }, 'REST request failed');
   return { status: 500, body: { error: 'Internal server error' }, headers: {} };
 }
 

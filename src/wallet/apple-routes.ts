@@ -22,6 +22,7 @@ import { PassCache } from './pass-cache.ts';
 import { toPassProps } from './pass-model.ts';
 import { passSourceOf } from './pass-source.ts';
 import type { Wallet } from './wallet.ts';
+import { log } from '../observability/log.ts';
 
 /**
  * The pass download (`apple_wallet_url`) and Apple's PassKit web service under the pass's
@@ -107,7 +108,7 @@ export function mountAppleRoutes(app: Hono, wallet: Wallet): void {
       const entries = body.logs.slice(0, LOG_ENTRIES_PER_REQUEST);
       const refused = tooMany(c, await wallet.limits.logEntries.hit(wallet.limits.addressKey(c), entries.length), 'Too many device log entries');
       if (refused) return refused;
-      for (const entry of entries) console.warn(`wallet: device log: ${logLine(entry)}`);
+      for (const entry of entries) log.warn(`wallet: device log: ${logLine(entry)}`);
       return c.body(null, 200);
     }),
   );

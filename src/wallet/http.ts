@@ -1,5 +1,7 @@
 import type { Context, Handler } from 'hono';
 import { unavailableAnswer } from '../http/unavailable.ts';
+import { log } from '../observability/log.ts';
+import { loggedPath } from '../http/request-id.ts';
 
 /** Small response helpers shared by the wallet routes. Errors are `{"error": "<summary>"}`. */
 
@@ -21,7 +23,7 @@ export function guarded(handler: (c: Context) => Promise<Response>): Handler {
         c.header('Retry-After', String(fault.retryAfterSeconds));
         return jsonError(c, 503, fault.message);
       }
-      console.error(`wallet: ${c.req.method} ${new URL(c.req.url).pathname} failed`, error);
+      log.error({ err: error }, `wallet: ${c.req.method} ${loggedPath(c.req.url)} failed`);
       return jsonError(c, 500, 'Internal error');
     }
   };

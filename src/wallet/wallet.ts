@@ -8,6 +8,7 @@ import { WalletLimiters } from './limits.ts';
 import { PassCache } from './pass-cache.ts';
 import { passJobHandlers } from './pass-jobs.ts';
 import { readText } from './secrets.ts';
+import { log as gatewayLog } from '../observability/log.ts';
 
 /**
  * The wallet side of one running gateway: the Apple pass builder, the APNs and Google clients and the
@@ -172,9 +173,7 @@ export class Wallet {
 }
 
 function log(level: LogLevel, text: string): void {
-  const line = `wallet: ${text}`;
-  if (level === 'info') console.log(line);
-  else console[level](line);
+  gatewayLog[level](`wallet: ${text}`);
 }
 
 function message(error: unknown): string {

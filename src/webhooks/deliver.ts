@@ -15,6 +15,7 @@ import {
 } from '../domain/webhooks/webhook-subscription.service.ts';
 import { postWebhook, type PostResult } from './http-post.ts';
 import { signDelivery } from './signing.ts';
+import type { WebhookOutcome } from '../observability/metrics.ts';
 
 /** The outbox topic of webhook deliveries: one message per event and subscription. */
 export const DELIVERY_TOPIC = 'webhook.deliver';
@@ -62,7 +63,10 @@ export async function loadWebhookEvent(db: Db | Tx, storeId: number, eventId: st
 }
 
 /** What the job runner should do with a delivery message once its attempt is over. */
-export type DeliveryStep = { done: true; note?: string } | { done: false; retryAfterMs: number; error: string };
+export type DeliveryStep = ({ done: true; note?: string } | { done: false; retryAfterMs: number; error: string }) & {
+  /** For the delivery metrics: what this attempt came to. */
+  outcome: WebhookOutcome;
+};
 
 /**
  * Delivers one queued message (attempt number `attempt`, counted by the job runner): loads the event
@@ -72,21 +76,21 @@ export type DeliveryStep = { done: true; note?: string } | { done: false; retryA
  */
 export async function deliverWebhookMessage(deps: Deps, message: DeliveryMessage, attempt: number, now = () => new Date()): Promise<DeliveryStep> {
   const subscription = await deps.db.webhookSubscription.findUnique({ where: { id: message.subscriptionId } });
-  if (!subscription) return { done: true, note: 'subscription deleted' };
-  if (!subscription.enabled) return { done: true, note: `subscription disabled (${subscription.disabledReason ?? 'unknown'})` };
+  if (!subscription) return { done: true, note: 'subscription deleted', outcome: 'dropped' };
+  if (!subscription.enabled) return { done: true, note: `subscription disabled (${subscription.disabledReason ?? 'unknown'})`, outcome: 'dropped' };
   const event = await loadWebhookEvent(deps.db, subscription.storeId, message.eventId);
-  if (!event) return { done: true, note: `event ${message.eventId} not found` };
+  if (!event) return { done: true, note: `event ${message.eventId} not found`, outcome: 'dropped' };
   const result = await post(deps, subscription, event);
   const windowStart = new Date(message.queuedAt ?? event.timestamp);
   const verdict: Verdict = judgeAttempt(result, attempt, windowStart, now(), Math.random());
   await recordAttempt(deps, subscription, event, attempt, result, verdict, now());
   switch (verdict.kind) {
     case 'delivered':
-      return { done: true };
+      return { done: true, outcome: 'delivered' };
     case 'retry':
-      return { done: false, retryAfterMs: verdict.afterMs, error: result.error ?? 'failed' };
+      return { done: false, retryAfterMs: verdict.afterMs, error: result.error ?? 'failed', outcome: 'retry' };
     default:
-      return { done: true, note: verdict.why };
+      return { done: true, note: verdict.why, outcome: 'given_up' };
   }
 }
 

@@ -6,6 +6,7 @@ import { seedCard } from '../helpers/factories.ts';
 import { graphqlClient } from '../helpers/graphql.ts';
 import { newStore, type TestStore } from '../helpers/runtime.ts';
 import { useServer } from '../helpers/server.ts';
+import { captureLog } from '../helpers/log.ts';
 
 const t = useServer();
 const api = graphqlClient(t);
@@ -112,17 +113,17 @@ describe('a bad page argument errors its own field only', () => {
     ['first: 101', { first: 101 }],
     ['a garbage cursor', { after: 'garbage' }],
   ])('%s: siblings keep their data, the field is null with BAD_USER_INPUT, and the log has one line', async (_label, variables) => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const log = captureLog();
     const response = await api.raw(PAGE, { token: b.token, variables });
     expect(response.status).toBe(200);
     expect(response.body.data).toEqual({ store: { name: expect.any(String), customers: null, cards: { totalCount: 1 } } });
     expect(response.body.errors).toEqual([expect.objectContaining({ path: ['store', 'customers'], extensions: { code: 'BAD_USER_INPUT' } })]);
-    expect(error).not.toHaveBeenCalled();
-    expect(warn).toHaveBeenCalledTimes(1);
-    const line = String(warn.mock.calls[0]?.[0]);
+    expect(log.messages('error')).toEqual([]);
+    expect(log.messages('warn')).toHaveLength(1);
+    const line = log.messages('warn')[0]!;
     expect(line).toMatch(/store\.customers.*BAD_USER_INPUT/);
     expect(line).not.toMatch(/\n/);
+    expect(log.lines.find((l) => l.level === 'warn')).not.toHaveProperty('err');
   });
 
   it('a nested list with a bad argument errors that list, not its parent', async () => {

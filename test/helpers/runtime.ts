@@ -5,6 +5,7 @@ import { WriteSource } from '../../src/domain/context.ts';
 import { createStore } from '../../src/domain/stores/store.service.ts';
 import { type Runtime, startRuntime } from '../../src/runtime.ts';
 import { createScratchDatabase, type ScratchDatabase } from './database.ts';
+import { seedCard, seedCustomerCard } from './factories.ts';
 
 /**
  * Statements of the wallet's outbox worker, which polls in the background: they would land in
@@ -48,4 +49,29 @@ let storeCounter = 0;
 export async function newStore(runtime: Runtime, source: WriteSource = WriteSource.GRAPHQL): Promise<TestStore> {
   const { store, token } = await createStore(runtime.deps.db, `Test store ${++storeCounter}`);
   return { actor: { storeId: store.id, source }, token };
+}
+
+/** What `seedScratchStore` made: a store with its token, a card and one customer card on it. */
+export interface SeededStore {
+  token: string;
+  storeId: number;
+  cardId: number;
+  customerCardId: number;
+}
+
+/**
+ * Seeds a store, a card and a customer card into the (migrated) database at `databaseUrl`, for tests
+ * that then start a gateway process on it.
+ */
+export async function seedScratchStore(databaseUrl: string, name: string): Promise<SeededStore> {
+  const runtime = await startRuntime(loadConfig({ DATABASE_URL: databaseUrl, SEED_DEMO: 'false' }), { migrate: false });
+  try {
+    const { store, token } = await createStore(runtime.deps.db, name);
+    const actor = { storeId: store.id, source: WriteSource.REST };
+    const { card } = await seedCard(runtime.deps, actor);
+    const { customerCard } = await seedCustomerCard(runtime.deps, actor, card.id);
+    return { token, storeId: store.id, cardId: card.id, customerCardId: customerCard.id };
+  } finally {
+    await runtime.close();
+  }
 }

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loggedPath, requestId } from '../../src/http/request-id.ts';
 import { newStore } from '../helpers/runtime.ts';
 import { useServer } from '../helpers/server.ts';
+import { captureLog } from '../helpers/log.ts';
 
 const t = useServer({ LOG_REQUESTS: 'true' });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -11,10 +12,9 @@ afterEach(() => vi.restoreAllMocks());
 
 /** The JSON log lines written while `run` ran. */
 async function logged(run: () => Promise<void>): Promise<Array<Record<string, unknown>>> {
-  const lines: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
+  const log = captureLog();
   await run();
-  return lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return log.lines;
 }
 
 describe('X-Request-Id', () => {

@@ -4,6 +4,7 @@ import { newStore } from '../helpers/runtime.ts';
 import { useServer } from '../helpers/server.ts';
 import { seedPassCard } from '../helpers/wallet.ts';
 import { applePassEnv, type TestPki, testPki } from '../helpers/wallet-pki.ts';
+import { captureLog } from '../helpers/log.ts';
 
 // Small budgets, so that the test reaches each of them with a handful of requests.
 const env: Record<string, string> = {
@@ -46,10 +47,10 @@ describe('wallet route limits', () => {
     expect((await download(b.uuid)).status).toBe(200);
 
     // The device log: at most 10 entries a request, each cut to 512 bytes, 15 entries a minute per address (6-8).
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const log = captureLog();
     const long = 'é'.repeat(5_000);
     expect((await postLog([long, ...Array.from({ length: 29 }, (_, i) => `line ${i}\nforged line`)])).status).toBe(200);
-    const written = warn.mock.calls.map(([line]) => String(line)).filter((line) => line.startsWith('wallet: device log: '));
+    const written = log.messages('warn').filter((line) => line.startsWith('wallet: device log: '));
     expect(written).toHaveLength(LOG_ENTRIES_PER_REQUEST);
     const first = written[0]!.slice('wallet: device log: '.length);
     expect(Buffer.byteLength(first.replace(/…$/, ''))).toBeLessThanOrEqual(LOG_ENTRY_BYTES);
@@ -57,7 +58,7 @@ describe('wallet route limits', () => {
     expect(written[1]).toBe('wallet: device log: line 0 forged line');
     expect((await postLog(['a', 'b', 'c', 'd', 'e'])).status).toBe(200);
     await expectTooMany(await postLog(['one more']), /device log entries/);
-    expect(warn.mock.calls.filter(([line]) => String(line).startsWith('wallet: device log: '))).toHaveLength(15);
+    expect(log.messages('warn').filter((line) => line.startsWith('wallet: device log: '))).toHaveLength(15);
 
     // Per address: 14 wallet requests a minute whatever they are (9-14 pass, 15 is refused).
     for (let i = 0; i < 6; i++) {

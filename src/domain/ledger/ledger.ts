@@ -1,4 +1,5 @@
 import type { Tx } from '../../db/client.ts';
+import { traced } from '../../observability/tracing.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { detailInclude, type CustomerCardDetail, type RewardOfCard } from '../customer-cards/customer-card.queries.ts';
@@ -75,7 +76,12 @@ export interface LedgerPosting {
 const rewardOrder = detailInclude.card.include.rewards.orderBy;
 
 /** Writes one change to a customer card's balance; see the module comment. Call it inside a transaction. */
-export async function postLedgerEntry(tx: Tx, deps: Deps, actor: Actor, change: LedgerChange): Promise<LedgerPosting> {
+export function postLedgerEntry(tx: Tx, deps: Deps, actor: Actor, change: LedgerChange): Promise<LedgerPosting> {
+  const attributes = { 'stampline.ledger.kind': change.kind, 'stampline.customer_card.id': change.customerCardId, 'stampline.card.id': change.card.id };
+  return traced('ledger.post', attributes, () => post(tx, deps, actor, change));
+}
+
+async function post(tx: Tx, deps: Deps, actor: Actor, change: LedgerChange): Promise<LedgerPosting> {
   const { customerCardId, card } = change;
   let updated: CustomerCardRow;
   let redemption: RedemptionRow | undefined;
