@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Runtime } from '../runtime.ts';
+import { log } from '../observability/log.ts';
 
 export interface RateLimitPolicy {
   limit: number;
@@ -44,7 +45,7 @@ export class SharedLimits {
     });
     this.redis.on('error', (error: Error) => this.degraded(error));
     this.redis.on('ready', () => {
-      if (this.#degraded) console.error('redis is back: rate and live-connection limits are shared again');
+      if (this.#degraded) log.warn('redis is back: rate and live-connection limits are shared again');
       this.#degraded = false;
     });
     runtime.onClose(() => {
@@ -74,7 +75,7 @@ export class SharedLimits {
   degraded(error: unknown): void {
     if (!this.#degraded && !this.#closing) {
       const message = error instanceof Error ? error.message : String(error);
-      console.error(`redis unavailable for limits (${message}); rate and live-connection limits are counted per process until it returns`);
+      log.error(`redis unavailable for limits (${message}); rate and live-connection limits are counted per process until it returns`);
     }
     this.#degraded = true;
   }

@@ -1,5 +1,6 @@
 import { pruneEvents, retentionCutoff } from '../domain/ledger/event-retention.ts';
 import type { Runtime } from '../runtime.ts';
+import { log } from '../observability/log.ts';
 
 const SWEEP_EVERY_MS = 60 * 60 * 1000;
 // Not in the middle of start-up: a first sweep a little after it, then hourly.
@@ -16,7 +17,7 @@ export function startEventPruning(runtime: Runtime): void {
   const sweep = () => {
     running ??= pruneEvents(runtime.deps.db, retentionCutoff(eventRetentionDays))
       .then(() => undefined)
-      .catch((error: unknown) => console.error('event retention sweep failed; retrying in an hour', error))
+      .catch((error: unknown) => log.error({ err: error }, 'event retention sweep failed; retrying in an hour'))
       .finally(() => (running = undefined));
   };
   const first = setTimeout(sweep, FIRST_SWEEP_MS).unref();
