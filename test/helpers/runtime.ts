@@ -2,7 +2,9 @@ import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import type { Actor } from '../../src/domain/context.ts';
 import { WriteSource } from '../../src/domain/context.ts';
-import { createStore } from '../../src/domain/stores/store.service.ts';
+import { tokenDisplayName } from '../../src/auth/principal.ts';
+import { scopeOf } from '../../src/auth/scopes.ts';
+import { createStore, findWorkingToken } from '../../src/domain/stores/store.service.ts';
 import { type Runtime, startRuntime } from '../../src/runtime.ts';
 import { createScratchDatabase, type ScratchDatabase } from './database.ts';
 
@@ -47,5 +49,15 @@ let storeCounter = 0;
 
 export async function newStore(runtime: Runtime, source: WriteSource = WriteSource.GRAPHQL): Promise<TestStore> {
   const { store, token } = await createStore(runtime.deps.db, `Test store ${++storeCounter}`);
-  return { actor: { storeId: store.id, source }, token };
+  return { actor: await tokenActor(runtime, token, source), token };
+}
+
+/** The actor an API token acts as, as the transports build it (its scope, id and name). */
+export async function tokenActor(runtime: Runtime, token: string, source: WriteSource = WriteSource.GRAPHQL): Promise<Actor> {
+  const row = (await findWorkingToken(runtime.deps.db, token))!;
+  return {
+    storeId: row.storeId,
+    source,
+    principal: { kind: 'TOKEN', tokenId: row.id, scope: scopeOf(row.scope), name: tokenDisplayName(row) },
+  };
 }

@@ -1,3 +1,4 @@
+import { actorRecord } from '../../auth/principal.ts';
 import type { Tx } from '../../db/client.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
@@ -99,6 +100,8 @@ export async function postLedgerEntry(tx: Tx, deps: Deps, actor: Actor, change: 
       delta,
       balanceAfter: updated.stampsCount,
       source: actor.source,
+      // Who made it, whichever transport it came through (src/auth/principal.ts).
+      ...actorRecord(actor.principal),
       idempotencyKey: change.idempotencyKey ?? null,
       ...(redemption ? { redemptionId: redemption.id } : {}),
     },

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../../db/client.ts';
+import { Scope } from '../../auth/scopes.ts';
+import type { Db, Tx } from '../../db/client.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { FieldErrorCollector, notFound } from '../errors.ts';
@@ -22,23 +23,44 @@ export async function createStore(db: Db, name: unknown): Promise<{ store: Store
   return { store, token: await createApiToken(db, store.id) };
 }
 
-/** Issues a new bearer token for a store and returns it; it cannot be read back later. */
-export async function createApiToken(db: Db, storeId: number): Promise<string> {
+export type ApiTokenRow = Prisma.ApiTokenGetPayload<object>;
+
+/** What a new token is for; the scope defaults to `admin` (what every token was before scopes). */
+export interface ApiTokenOptions {
+  scope?: Scope;
+  name?: string | null;
+}
+
+/**
+ * Issues a new bearer token for a store and returns it with its row; the secret cannot be read back
+ * later. No policy here: the CLI (which holds the database) and `issueApiToken` (which asks the policy)
+ * call it. Pass a transaction to write it with an audit entry.
+ */
+export async function createApiTokenRow(db: Db | Tx, storeId: number, options: ApiTokenOptions = {}): Promise<{ row: ApiTokenRow; token: string }> {
   const store = isDatabaseId(storeId) ? await db.store.findUnique({ where: { id: storeId }, select: { id: true } }) : null;
   if (!store) throw notFound('Store');
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-  await db.apiToken.create({ data: { storeId, tokenHash: hashToken(token), prefix: token.slice(0, 10) } });
-  return token;
+  const row = await db.apiToken.create({
+    data: { storeId, tokenHash: hashToken(token), prefix: token.slice(0, 10), scope: options.scope ?? Scope.ADMIN, name: options.name ?? null },
+  });
+  return { row, token };
+}
+
+/** Issues a new bearer token for a store and returns it; it cannot be read back later. */
+export async function createApiToken(db: Db, storeId: number, options: ApiTokenOptions = {}): Promise<string> {
+  return (await createApiTokenRow(db, storeId, options)).token;
+}
+
+/** A working token's row (store, scope, name), or undefined for an unknown or revoked token. */
+export async function findWorkingToken(db: Db, token: string): Promise<ApiTokenRow | undefined> {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return undefined;
+  const found = await db.apiToken.findUnique({ where: { tokenHash: hashToken(token) } });
+  return found && !found.revokedAt ? found : undefined;
 }
 
 /** The store a bearer token belongs to, or undefined for an unknown or revoked token. */
 export async function authenticateToken(db: Db, token: string): Promise<number | undefined> {
-  if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return undefined;
-  const found = await db.apiToken.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: { storeId: true, revokedAt: true },
-  });
-  return found && !found.revokedAt ? found.storeId : undefined;
+  return (await findWorkingToken(db, token))?.storeId;
 }
 
 /**
