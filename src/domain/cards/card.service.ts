@@ -1,3 +1,4 @@
+import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
@@ -21,6 +22,7 @@ export type CardInput = Partial<Omit<CardAttributes, 'expiresAt' | 'auxiliaryFie
 const CARD_KEYS = ['name', ...Object.keys(CARD_DEFAULTS)] as (keyof CardAttributes)[];
 
 export async function getCard(deps: Deps, actor: Actor, id: number): Promise<CardRow> {
+  assertPerformAction(actor, 'card.read');
   const card = isDatabaseId(id) ? await deps.db.card.findFirst({ where: { id, storeId: actor.storeId } }) : null;
   if (!card) throw notFound('Card');
   return card;
@@ -33,6 +35,7 @@ export function cardScopeWhere(scope: CardScope): Prisma.CardWhereInput {
 }
 
 export async function listCards(deps: Deps, actor: Actor, scope: CardScope = CardScope.ACTIVE): Promise<CardRow[]> {
+  assertPerformAction(actor, 'card.read');
   return deps.db.card.findMany({ where: { storeId: actor.storeId, ...cardScopeWhere(scope) }, orderBy: { id: 'asc' } });
 }
 
@@ -43,6 +46,7 @@ export async function createCard(
   input: CardInput,
   idempotencyKey?: string | null,
 ): Promise<CardRow> {
+  assertPerformAction(actor, 'card.create');
   const given = definedOnly(pickKnown(normalizeCardInput(input), CARD_KEYS));
   const merged = { ...CARD_DEFAULTS, name: '', ...given } as CardAttributes;
   validateCard(merged, new Set([...Object.keys(given), 'name', 'initialStamps']));
@@ -67,6 +71,7 @@ export async function createCard(
  * not below the cost of the card's dearest reward (a reward costs at most its card's stamps required).
  */
 export async function updateCard(deps: Deps, actor: Actor, id: number, input: CardInput): Promise<CardRow> {
+  assertPerformAction(actor, 'card.update');
   const card = await getCard(deps, actor, id);
   const given = definedOnly(pickKnown(normalizeCardInput(input), CARD_KEYS));
   // Once validated, `given` holds stored forms only (a time, a list of texts).
@@ -88,6 +93,7 @@ export async function updateCard(deps: Deps, actor: Actor, id: number, input: Ca
 
 /** Archives (or restores) a card: hidden from default listings, history kept, no new stamps or enrolments. */
 export async function setCardArchived(deps: Deps, actor: Actor, id: number, archived: boolean): Promise<CardRow> {
+  assertPerformAction(actor, 'card.update');
   const card = await getCard(deps, actor, id);
   if (Boolean(card.archivedAt) === archived) return card;
   return deps.db.$transaction(async (tx) => {

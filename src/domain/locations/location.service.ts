@@ -1,3 +1,4 @@
+import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { notFound } from '../errors.ts';
@@ -19,12 +20,14 @@ function trimmed(input: LocationInput): LocationInput {
 }
 
 export async function getLocation(deps: Deps, actor: Actor, id: number): Promise<LocationRow> {
+  assertPerformAction(actor, 'location.read');
   const location = await deps.db.location.findFirst({ where: { id, storeId: actor.storeId } });
   if (!location) throw notFound('Location');
   return location;
 }
 
 export async function listLocations(deps: Deps, actor: Actor): Promise<LocationRow[]> {
+  assertPerformAction(actor, 'location.read');
   return deps.db.location.findMany({ where: { storeId: actor.storeId }, orderBy: { id: 'asc' } });
 }
 
@@ -38,6 +41,7 @@ export async function createLocation(
   input: LocationInput,
   idempotencyKey?: string | null,
 ): Promise<LocationRow> {
+  assertPerformAction(actor, 'location.create');
   const given = definedOnly(trimmed(input));
   const merged = { name: '', address: '', latitude: null, longitude: null, ...given } as LocationAttributes;
   validateLocation(merged, new Set([...Object.keys(given), 'name', 'address']));
@@ -62,6 +66,7 @@ export async function createLocation(
  * they described the previous address.
  */
 export async function updateLocation(deps: Deps, actor: Actor, id: number, input: LocationInput): Promise<LocationRow> {
+  assertPerformAction(actor, 'location.update');
   const location = await getLocation(deps, actor, id);
   const given = definedOnly(trimmed(input));
   const moved =
@@ -77,6 +82,7 @@ export async function updateLocation(deps: Deps, actor: Actor, id: number, input
 
 /** Deletes a location for good; nothing else refers to it. */
 export async function deleteLocation(deps: Deps, actor: Actor, id: number): Promise<void> {
+  assertPerformAction(actor, 'location.delete');
   const location = await getLocation(deps, actor, id);
   await deps.db.location.delete({ where: { id: location.id } });
 }

@@ -1,3 +1,4 @@
+import { assertPerformAction } from '../../auth/policy.ts';
 import { randomBytes } from 'node:crypto';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import { getCard } from '../cards/card.service.ts';
@@ -22,6 +23,7 @@ function newSlug(): string {
 }
 
 export async function getPoster(deps: Deps, actor: Actor, id: number): Promise<PosterRow> {
+  assertPerformAction(actor, 'poster.read');
   const poster = await deps.db.poster.findFirst({ where: { id, storeId: actor.storeId } });
   if (!poster) throw notFound('Poster');
   return poster;
@@ -49,6 +51,8 @@ export async function createPoster(
   input: PosterInput,
   idempotencyKey?: string | null,
 ): Promise<PosterRow> {
+  assertPerformAction(actor, 'poster.create');
+  assertPerformAction(actor, 'poster.read');
   const card = await getCard(deps, actor, cardId);
   if (card.archivedAt) {
     throw new DomainError(ErrorCode.CARD_ARCHIVED, 'The card is archived and takes no new customers', {
@@ -78,6 +82,7 @@ export async function createPoster(
 
 /** Changes only the given attributes; the card stays the one chosen at creation. */
 export async function updatePoster(deps: Deps, actor: Actor, id: number, input: PosterInput): Promise<PosterRow> {
+  assertPerformAction(actor, 'poster.update');
   const poster = await getPoster(deps, actor, id);
   const given = definedOnly(input);
   validatePoster({ ...poster, ...given } as PosterAttributes, new Set(Object.keys(given)));
@@ -90,6 +95,7 @@ export async function updatePoster(deps: Deps, actor: Actor, id: number, input: 
  * their cards, which do not refer to the poster.
  */
 export async function deletePoster(deps: Deps, actor: Actor, id: number): Promise<void> {
+  assertPerformAction(actor, 'poster.delete');
   const poster = await getPoster(deps, actor, id);
   await deps.db.poster.delete({ where: { id: poster.id } });
 }

@@ -1,3 +1,4 @@
+import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import { getCard } from '../cards/card.service.ts';
 import type { Actor, Deps } from '../context.ts';
@@ -24,6 +25,7 @@ export interface RewardFilter {
 }
 
 export async function getReward(deps: Deps, actor: Actor, id: number): Promise<RewardRow> {
+  assertPerformAction(actor, 'reward.read');
   const reward = isDatabaseId(id) ? await deps.db.reward.findFirst({ where: { id, storeId: actor.storeId } }) : null;
   if (!reward) throw notFound('Reward');
   return reward;
@@ -70,6 +72,8 @@ export async function createReward(
   input: RewardInput,
   idempotencyKey?: string | null,
 ): Promise<RewardRow> {
+  assertPerformAction(actor, 'reward.create');
+  assertPerformAction(actor, 'reward.read');
   const cardErrors = new FieldErrorCollector();
   checkIdInput(cardErrors, 'cardId', cardId);
   cardErrors.throwIfAny();
@@ -106,6 +110,7 @@ export async function createReward(
 }
 
 export async function updateReward(deps: Deps, actor: Actor, id: number, input: RewardInput): Promise<RewardRow> {
+  assertPerformAction(actor, 'reward.update');
   const reward = await getReward(deps, actor, id);
   const card = await getCard(deps, actor, reward.cardId);
   // The card of a reward is fixed at creation: `cardId` is not an updatable key.
@@ -124,6 +129,7 @@ export async function updateReward(deps: Deps, actor: Actor, id: number, input: 
  * history (deactivate it instead).
  */
 export async function deleteReward(deps: Deps, actor: Actor, id: number): Promise<RewardRow> {
+  assertPerformAction(actor, 'reward.delete');
   const reward = await getReward(deps, actor, id);
   const redeemed = await deps.db.redemption.count({ where: { rewardId: reward.id } });
   if (redeemed > 0) throw rewardInUse();

@@ -1,3 +1,4 @@
+import { assertPerformAction } from '../../auth/policy.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { Scope } from '../../auth/scopes.ts';
 import type { Db, Tx } from '../../db/client.ts';
@@ -72,6 +73,7 @@ export function checkOwnStore(actor: Actor, id: number): void {
 }
 
 export async function getStore(deps: Deps, actor: Actor, id: number = actor.storeId): Promise<StoreRow> {
+  assertPerformAction(actor, 'store.read');
   // A token sees only its own store; any other id is "not found", whether it exists or not.
   const store = id === actor.storeId ? await deps.db.store.findUnique({ where: { id } }) : null;
   if (!store) throw notFound('Store');
@@ -84,6 +86,7 @@ export interface StoreInput {
 }
 
 export async function updateStore(deps: Deps, actor: Actor, id: number, input: StoreInput): Promise<StoreRow> {
+  assertPerformAction(actor, 'store.update');
   const store = await getStore(deps, actor, id);
   const given = definedOnly(pickKnown(input, ['name', 'storeName']));
   const errors = new FieldErrorCollector();

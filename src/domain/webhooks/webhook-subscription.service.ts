@@ -1,3 +1,4 @@
+import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
@@ -35,6 +36,7 @@ export async function withSecret(deps: Deps, row: WebhookSubscriptionRow): Promi
 }
 
 export async function getWebhookSubscription(deps: Deps, actor: Actor, id: number): Promise<WebhookSubscriptionRow> {
+  assertPerformAction(actor, 'webhook.read');
   const row = await deps.db.webhookSubscription.findFirst({ where: { id, storeId: actor.storeId } });
   if (!row) throw notFound('Webhook subscription');
   return row;
@@ -93,6 +95,8 @@ export async function createWebhookSubscription(
   input: WebhookSubscriptionInput,
   idempotencyKey?: string | null,
 ): Promise<WebhookSubscriptionRow> {
+  assertPerformAction(actor, 'webhook.create');
+  assertPerformAction(actor, 'webhook.read');
   checkEventTypes(input);
   const events = requestedEvents(input) ?? [ALL_EVENTS];
   const merged: SubscriptionShape = {
@@ -143,6 +147,7 @@ export async function updateWebhookSubscription(
   id: number,
   input: WebhookSubscriptionInput,
 ): Promise<WebhookSubscriptionRow> {
+  assertPerformAction(actor, 'webhook.update');
   const row = await getWebhookSubscription(deps, actor, id);
   checkEventTypes(input);
   const events = requestedEvents(input);
@@ -176,12 +181,14 @@ export async function updateWebhookSubscription(
 
 /** Deletes a subscription and its delivery log; deliveries still queued for it are dropped. */
 export async function deleteWebhookSubscription(deps: Deps, actor: Actor, id: number): Promise<void> {
+  assertPerformAction(actor, 'webhook.delete');
   const row = await getWebhookSubscription(deps, actor, id);
   await deps.db.webhookSubscription.deleteMany({ where: { id: row.id } });
 }
 
 /** Replaces the signing secret; every delivery from now on, retries included, is signed with the new one only. */
 export async function rotateWebhookSecret(deps: Deps, actor: Actor, id: number): Promise<WebhookSubscriptionRow> {
+  assertPerformAction(actor, 'webhook.rotateSecret');
   const row = await getWebhookSubscription(deps, actor, id);
   const secretSealed = await sealSecret(deps.db, actor.storeId, newSigningSecret());
   return deps.db.webhookSubscription.update({ where: { id: row.id }, data: { secretSealed } });
