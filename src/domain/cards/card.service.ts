@@ -1,3 +1,4 @@
+import { appendAudit } from '../../auth/audit.ts';
 import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
@@ -59,6 +60,7 @@ export async function createCard(
     () =>
       deps.db.$transaction(async (tx) => {
         const card = await tx.card.create({ data: { ...merged, storeId: actor.storeId } });
+        await appendAudit(tx, actor, { action: 'card.create', targetType: 'Card', targetId: card.id, before: null, after: card });
         if (request) await recordKey(tx, actor.storeId, request, card.id);
         return card;
       }),
@@ -86,6 +88,7 @@ export async function updateCard(deps: Deps, actor: Actor, id: number, input: Ca
   }
   return deps.db.$transaction(async (tx) => {
     const updated = await tx.card.update({ where: { id: card.id }, data: given as Partial<CardAttributes> });
+    await appendAudit(tx, actor, { action: 'card.update', targetType: 'Card', targetId: card.id, before: card, after: updated });
     await enqueueCardPassesUpdate(tx, card.id);
     return updated;
   });
@@ -98,6 +101,7 @@ export async function setCardArchived(deps: Deps, actor: Actor, id: number, arch
   if (Boolean(card.archivedAt) === archived) return card;
   return deps.db.$transaction(async (tx) => {
     const updated = await tx.card.update({ where: { id: card.id }, data: { archivedAt: archived ? new Date() : null } });
+    await appendAudit(tx, actor, { action: 'card.update', targetType: 'Card', targetId: card.id, before: card, after: updated });
     await enqueueCardPassesUpdate(tx, card.id);
     return updated;
   });

@@ -1,3 +1,4 @@
+import { appendAudit } from '../../auth/audit.ts';
 import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import { getCard } from '../cards/card.service.ts';
@@ -32,6 +33,7 @@ export async function getReward(deps: Deps, actor: Actor, id: number): Promise<R
 }
 
 export async function listRewards(deps: Deps, actor: Actor, filter: RewardFilter = {}): Promise<RewardRow[]> {
+  assertPerformAction(actor, 'reward.read');
   if (filter.cardId !== undefined) {
     const errors = new FieldErrorCollector();
     checkIdInput(errors, 'cardId', filter.cardId);
@@ -73,7 +75,6 @@ export async function createReward(
   idempotencyKey?: string | null,
 ): Promise<RewardRow> {
   assertPerformAction(actor, 'reward.create');
-  assertPerformAction(actor, 'reward.read');
   const cardErrors = new FieldErrorCollector();
   checkIdInput(cardErrors, 'cardId', cardId);
   cardErrors.throwIfAny();
@@ -101,6 +102,7 @@ export async function createReward(
             active: given.active ?? true,
           },
         });
+        await appendAudit(tx, actor, { action: 'reward.create', targetType: 'Reward', targetId: reward.id, before: null, after: reward });
         if (request) await recordKey(tx, actor.storeId, request, reward.id);
         await enqueueCardPassesUpdate(tx, card.id);
         return reward;
@@ -119,6 +121,7 @@ export async function updateReward(deps: Deps, actor: Actor, id: number, input: 
   if (Object.keys(given).length === 0) return reward;
   return deps.db.$transaction(async (tx) => {
     const updated = await tx.reward.update({ where: { id: reward.id }, data: given });
+    await appendAudit(tx, actor, { action: 'reward.update', targetType: 'Reward', targetId: reward.id, before: reward, after: updated });
     await enqueueCardPassesUpdate(tx, reward.cardId);
     return updated;
   });
@@ -137,6 +140,7 @@ export async function deleteReward(deps: Deps, actor: Actor, id: number): Promis
     await deps.db.$transaction(async (tx) => {
       const deleted = await tx.reward.deleteMany({ where: { id: reward.id, storeId: actor.storeId } });
       if (deleted.count === 0) throw notFound('Reward');
+      await appendAudit(tx, actor, { action: 'reward.delete', targetType: 'Reward', targetId: reward.id, before: reward, after: null });
       await enqueueCardPassesUpdate(tx, reward.cardId);
     });
   } catch (error) {

@@ -1,3 +1,4 @@
+import { appendAudit } from '../../auth/audit.ts';
 import { assertPerformAction } from '../../auth/policy.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { Scope } from '../../auth/scopes.ts';
@@ -95,7 +96,11 @@ export async function updateStore(deps: Deps, actor: Actor, id: number, input: S
   errors.throwIfAny();
   if (Object.keys(given).length === 0) return store;
   if (typeof given.name === 'string') given.name = given.name.trim();
-  return deps.db.store.update({ where: { id: store.id }, data: given });
+  return deps.db.$transaction(async (tx) => {
+    const updated = await tx.store.update({ where: { id: store.id }, data: given });
+    await appendAudit(tx, actor, { action: 'store.update', targetType: 'Store', targetId: store.id, before: store, after: updated });
+    return updated;
+  });
 }
 
 /** The name customers see: the public store name when set, else the account name. */

@@ -1,3 +1,4 @@
+import { appendAudit } from '../../auth/audit.ts';
 import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
@@ -47,6 +48,7 @@ export async function getWebhookSubscription(deps: Deps, actor: Actor, id: numbe
  * `*` included); an unknown name is refused rather than answered with an empty list.
  */
 export async function listWebhookSubscriptions(deps: Deps, actor: Actor, filter: { event?: string } = {}): Promise<WebhookSubscriptionRow[]> {
+  assertPerformAction(actor, 'webhook.read');
   if (filter.event !== undefined && !isWebhookEvent(filter.event)) {
     throw invalid({ event: [`unknown event ${JSON.stringify(filter.event)}`] });
   }
@@ -96,7 +98,6 @@ export async function createWebhookSubscription(
   idempotencyKey?: string | null,
 ): Promise<WebhookSubscriptionRow> {
   assertPerformAction(actor, 'webhook.create');
-  assertPerformAction(actor, 'webhook.read');
   checkEventTypes(input);
   const events = requestedEvents(input) ?? [ALL_EVENTS];
   const merged: SubscriptionShape = {
@@ -130,6 +131,7 @@ export async function createWebhookSubscription(
             ...(enabled ? {} : { disabledAt: new Date(), disabledReason: DisabledReason.BY_USER }),
           },
         });
+        await appendAudit(tx, actor, { action: 'webhook.create', targetType: 'WebhookSubscription', targetId: row.id, before: null, after: row });
         if (request) await recordKey(tx, actor.storeId, request, row.id);
         return row;
       }),
@@ -176,14 +178,21 @@ export async function updateWebhookSubscription(
     Object.assign(data, { enabled: false, disabledAt: new Date(), disabledReason: DisabledReason.BY_USER });
   }
   if (Object.keys(data).length === 0) return row;
-  return deps.db.webhookSubscription.update({ where: { id: row.id }, data });
+  return deps.db.$transaction(async (tx) => {
+    const updated = await tx.webhookSubscription.update({ where: { id: row.id }, data });
+    await appendAudit(tx, actor, { action: 'webhook.update', targetType: 'WebhookSubscription', targetId: row.id, before: row, after: updated });
+    return updated;
+  });
 }
 
 /** Deletes a subscription and its delivery log; deliveries still queued for it are dropped. */
 export async function deleteWebhookSubscription(deps: Deps, actor: Actor, id: number): Promise<void> {
   assertPerformAction(actor, 'webhook.delete');
   const row = await getWebhookSubscription(deps, actor, id);
-  await deps.db.webhookSubscription.deleteMany({ where: { id: row.id } });
+  await deps.db.$transaction(async (tx) => {
+    await tx.webhookSubscription.deleteMany({ where: { id: row.id } });
+    await appendAudit(tx, actor, { action: 'webhook.delete', targetType: 'WebhookSubscription', targetId: row.id, before: row, after: null });
+  });
 }
 
 /** Replaces the signing secret; every delivery from now on, retries included, is signed with the new one only. */
@@ -191,5 +200,10 @@ export async function rotateWebhookSecret(deps: Deps, actor: Actor, id: number):
   assertPerformAction(actor, 'webhook.rotateSecret');
   const row = await getWebhookSubscription(deps, actor, id);
   const secretSealed = await sealSecret(deps.db, actor.storeId, newSigningSecret());
-  return deps.db.webhookSubscription.update({ where: { id: row.id }, data: { secretSealed } });
+  return deps.db.$transaction(async (tx) => {
+    const updated = await tx.webhookSubscription.update({ where: { id: row.id }, data: { secretSealed } });
+    // The secret itself is redacted (audit.ts); the entry says that it changed.
+    await appendAudit(tx, actor, { action: 'webhook.rotateSecret', targetType: 'WebhookSubscription', targetId: row.id, before: row, after: updated });
+    return updated;
+  });
 }
