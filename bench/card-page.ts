@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
 import { loadConfig } from '../src/config.ts';
 import { createCard } from '../src/domain/cards/card.service.ts';
-import { WriteSource } from '../src/domain/context.ts';
+import { systemActor, WriteSource } from '../src/domain/context.ts';
 import { createCustomer } from '../src/domain/customers/customer.service.ts';
 import { createStore } from '../src/domain/stores/store.service.ts';
 import { startRuntime } from '../src/runtime.ts';
@@ -23,7 +23,7 @@ const runtime = await startRuntime(
   loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${join(dir, 'bench.db')}`, SEED_DEMO: 'false' }),
 );
 const { store, token } = await createStore(runtime.deps.db, 'Benchmark cafe');
-const actor = { storeId: store.id, source: WriteSource.REST };
+const actor = systemActor(store.id, WriteSource.REST);
 // Enough room that no stamp is refused however many rounds run.
 const card = await createCard(runtime.deps, actor, { name: 'Coffee', stampsRequired: 18 });
 const { customer, customerCard } = await createCustomer(

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.ts';
-import { WriteSource } from '../src/domain/context.ts';
+import { systemActor, WriteSource } from '../src/domain/context.ts';
 import { addStamps } from '../src/domain/customer-cards/customer-card.service.ts';
 import { createCard } from '../src/domain/cards/card.service.ts';
 import { createCustomer } from '../src/domain/customers/customer.service.ts';
@@ -43,7 +43,7 @@ const runtime = await startRuntime(
 const server = await startServer(runtime);
 try {
   const { store, token } = await createStore(runtime.deps.db, 'Replay bench');
-  const actor = { storeId: store.id, source: WriteSource.REST };
+  const actor = systemActor(store.id, WriteSource.REST);
   const card = await createCard(runtime.deps, actor, { name: 'Bench card', stampsRequired: 21 });
   const { customerCard } = await createCustomer(runtime.deps, actor, { firstName: 'Bench', email: 'bench@example.com' }, { cardId: card.id });
   const writing = performance.now();

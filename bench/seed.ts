@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { createCard } from '../src/domain/cards/card.service.ts';
-import { WriteSource } from '../src/domain/context.ts';
+import { systemActor, WriteSource } from '../src/domain/context.ts';
 import { searchTextOf } from '../src/domain/customers/customer.rules.ts';
 import { createReward } from '../src/domain/rewards/reward.service.ts';
 import { createStore } from '../src/domain/stores/store.service.ts';
@@ -71,7 +71,7 @@ async function seed(database: BenchDatabase, url: string): Promise<Omit<Dataset,
     const { deps } = runtime;
     const { db } = deps;
     const { store, token } = await createStore(db, 'Benchmark cafe');
-    const actor = { storeId: store.id, source: WriteSource.REST };
+    const actor = systemActor(store.id, WriteSource.REST);
     const cardIds: number[] = [];
     for (let c = 0; c < DATASET.cards; c++) {
       const card = await createCard(deps, actor, { name: `Card ${c + 1}`, stampsRequired: 8 + c });

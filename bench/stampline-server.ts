@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { createCard } from '../src/domain/cards/card.service.ts';
-import { WriteSource } from '../src/domain/context.ts';
+import { systemActor, WriteSource } from '../src/domain/context.ts';
 import { createCustomer } from '../src/domain/customers/customer.service.ts';
 import { createStore } from '../src/domain/stores/store.service.ts';
 import { globalIdOf } from '../src/graphql/global-ids.ts';
@@ -27,7 +27,7 @@ const config = loadConfig({
 });
 const runtime = await startRuntime(config);
 const { store, token } = await createStore(runtime.deps.db, 'Benchmark cafe');
-const actor = { storeId: store.id, source: WriteSource.GRAPHQL };
+const actor = systemActor(store.id, WriteSource.GRAPHQL);
 const card = await createCard(runtime.deps, actor, { name: 'Coffee', stampsRequired: 10 });
 const { customerCard } = await createCustomer(runtime.deps, actor, { firstName: 'Bench', email: 'bench@example.com' }, { cardId: card.id });
 if (!customerCard) throw new Error('enrolment failed');

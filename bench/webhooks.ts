@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import { loadConfig } from '../src/config.ts';
 import { createCard } from '../src/domain/cards/card.service.ts';
-import { WriteSource } from '../src/domain/context.ts';
+import { systemActor, WriteSource } from '../src/domain/context.ts';
 import { createCustomer } from '../src/domain/customers/customer.service.ts';
 import { createStore } from '../src/domain/stores/store.service.ts';
 import { createWebhookSubscription, withSecret } from '../src/domain/webhooks/webhook-subscription.service.ts';
@@ -98,7 +98,7 @@ function percentile(sorted: number[], q: number): number {
 
 async function scenario(subscriptions: number) {
   const { store, token } = await createStore(runtime.deps.db, `Webhook bench ${subscriptions}`);
-  const actor = { storeId: store.id, source: WriteSource.REST };
+  const actor = systemActor(store.id, WriteSource.REST);
   const card = await createCard(runtime.deps, actor, { name: 'Coffee', stampsRequired: 18 });
   const cards = [];
   for (let i = 0; i < clients; i++) {

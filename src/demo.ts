@@ -1,5 +1,5 @@
 import { createCard } from './domain/cards/card.service.ts';
-import { WriteSource } from './domain/context.ts';
+import { systemActor } from './domain/context.ts';
 import type { Deps } from './domain/context.ts';
 import { createCustomer } from './domain/customers/customer.service.ts';
 import { createReward } from './domain/rewards/reward.service.ts';
@@ -9,7 +9,7 @@ import { createStore } from './domain/stores/store.service.ts';
 export async function seedDemoIfEmpty(deps: Deps): Promise<{ accountId: number; token: string } | undefined> {
   if ((await deps.db.store.count()) > 0) return undefined;
   const { store, token } = await createStore(deps.db, 'Blue Door Cafe');
-  const actor = { storeId: store.id, source: WriteSource.SYSTEM };
+  const actor = systemActor(store.id);
   const card = await createCard(deps, actor, {
     name: 'Coffee Card',
     cardColor: '#1E3A5F',

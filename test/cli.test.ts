@@ -58,6 +58,27 @@ describe('stampline token create', () => {
     expect(issued.api_token).not.toBe(created.api_token);
     expect(await authenticateToken(database.db, issued.api_token as string)).toBe(created.account_id);
     expect(await authenticateToken(database.db, created.api_token as string)).toBe(created.account_id);
+    expect(issued).toMatchObject({ scope: 'admin', name: null });
+  });
+
+  it('issues a token with a scope and a name, recorded as given and in the audit log', async () => {
+    const created = output(await stampline('store', 'create', '--name', 'Scoped'));
+    const issued = output(await stampline('token', 'create', '--account', String(created.account_id), '--scope', 'till', '--name', 'Front counter'));
+    expect(Object.keys(issued)).toEqual(['account_id', 'api_token', 'scope', 'name']);
+    expect(issued).toMatchObject({ account_id: created.account_id, scope: 'till', name: 'Front counter' });
+    const row = await database.db.apiToken.findUniqueOrThrow({ where: { tokenHash: hashToken(issued.api_token as string) } });
+    expect(row).toMatchObject({ scope: 'till', name: 'Front counter', storeId: created.account_id });
+    const audit = await database.db.auditLogEntry.findMany({ where: { storeId: created.account_id as number } });
+    expect(audit).toMatchObject([{ action: 'apiToken.create', targetType: 'ApiToken', targetId: row.id, actorKind: 'SYSTEM' }]);
+    expect(JSON.stringify(audit)).not.toContain(issued.api_token as string);
+  });
+
+  it('refuses an unknown scope, changing nothing', async () => {
+    const created = output(await stampline('store', 'create', '--name', 'Bad scope'));
+    const result = await stampline('token', 'create', '--account', String(created.account_id), '--scope', 'owner');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/--scope must be one of admin, till, read/);
+    expect(await database.db.apiToken.count({ where: { storeId: created.account_id as number } })).toBe(1);
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import { WriteSource } from '../src/domain/context.ts';
+import { systemActor, WriteSource } from '../src/domain/context.ts';
 import { createStore } from '../src/domain/stores/store.service.ts';
 import { startRuntime } from '../src/runtime.ts';
 import { createScratchDatabase, type ScratchDatabase } from './helpers/database.ts';
@@ -22,7 +22,7 @@ beforeAll(async () => {
     const created = await createStore(runtime.deps.db, 'Log store');
     token = created.token;
     storeId = created.store.id;
-    cardId = (await seedCard(runtime.deps, { storeId, source: WriteSource.REST })).card.id;
+    cardId = (await seedCard(runtime.deps, systemActor(storeId, WriteSource.REST))).card.id;
   } finally {
     await runtime.close();
   }

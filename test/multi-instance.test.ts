@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import { WriteSource } from '../src/domain/context.ts';
+import { systemActor, WriteSource } from '../src/domain/context.ts';
 import { createApiToken, createStore } from '../src/domain/stores/store.service.ts';
 import { globalIdOf } from '../src/graphql/global-ids.ts';
 import { startRuntime } from '../src/runtime.ts';
@@ -83,7 +83,7 @@ describe.runIf(testProvider === 'postgresql')('two gateway processes sharing Pos
     const runtime = await startRuntime(loadConfig({ DATABASE_URL: url, SEED_DEMO: 'false' }), { migrate: false });
     try {
       const { store, token } = await createStore(runtime.deps.db, 'Two gateways');
-      const actor = { storeId: store.id, source: WriteSource.REST };
+      const actor = systemActor(store.id, WriteSource.REST);
       const { card } = await seedCard(runtime.deps, actor);
       const watched = await seedCustomerCard(runtime.deps, actor, card.id);
       const probe = await seedCustomerCard(runtime.deps, actor, card.id);
@@ -142,7 +142,7 @@ describe.runIf(testProvider === 'postgresql')('two gateway processes sharing Pos
       const stores = await Promise.all(
         ['Busy', 'Quiet'].map(async (name) => {
           const { store, token } = await createStore(db, name);
-          const actor = { storeId: store.id, source: WriteSource.REST };
+          const actor = systemActor(store.id, WriteSource.REST);
           const { card, rewards } = await seedCard(runtime.deps, actor, { stampsRequired: 10 }, [{ name: 'Treat', stampsRequired: 3 }]);
           const cards = [];
           for (let i = 0; i < 4; i++) cards.push(await seedCustomerCard(runtime.deps, actor, card.id));

@@ -2,7 +2,7 @@ import { createClient } from 'graphql-sse';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/client.ts';
-import { WriteSource } from '../src/domain/context.ts';
+import { systemActor, WriteSource } from '../src/domain/context.ts';
 import { addStamps } from '../src/domain/customer-cards/customer-card.service.ts';
 import { createStore } from '../src/domain/stores/store.service.ts';
 import { globalIdOf } from '../src/graphql/global-ids.ts';
@@ -30,7 +30,7 @@ async function startGateway(): Promise<void> {
 async function stampOffline(times: number): Promise<void> {
   const runtime = await startRuntime(loadConfig({ DATABASE_URL: scratch.url, SEED_DEMO: 'false' }), { migrate: false });
   try {
-    const actor = { storeId: scene.storeId, source: WriteSource.REST };
+    const actor = systemActor(scene.storeId, WriteSource.REST);
     for (let i = 0; i < times; i++) await addStamps(runtime.deps, actor, { customerCardId: scene.customerCardId, stamps: 1 });
   } finally {
     await runtime.close();
@@ -50,7 +50,7 @@ beforeAll(async () => {
   const runtime = await startRuntime(loadConfig({ DATABASE_URL: scratch.url, SEED_DEMO: 'false' }), { migrate: false });
   try {
     const { store, token } = await createStore(runtime.deps.db, 'Deploy day');
-    const actor = { storeId: store.id, source: WriteSource.REST };
+    const actor = systemActor(store.id, WriteSource.REST);
     const { card } = await seedCard(runtime.deps, actor, { stampsRequired: 21 });
     const { customer, customerCard } = await seedCustomerCard(runtime.deps, actor, card.id);
     scene = { token, storeId: store.id, customerId: customer.id, customerCardId: customerCard.id };

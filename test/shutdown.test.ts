@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/client.ts';
-import { WriteSource } from '../src/domain/context.ts';
+import { systemActor, WriteSource } from '../src/domain/context.ts';
 import { createStore } from '../src/domain/stores/store.service.ts';
 import { PASS_UPDATE_TOPIC } from '../src/domain/wallet/pass-updates.ts';
 import { globalIdOf } from '../src/graphql/global-ids.ts';
@@ -22,7 +22,7 @@ beforeAll(async () => {
   const runtime = await startRuntime(loadConfig({ DATABASE_URL: scratch.url, SEED_DEMO: 'false' }), { migrate: false });
   try {
     const { store, token } = await createStore(runtime.deps.db, 'Closing time');
-    const actor = { storeId: store.id, source: WriteSource.REST };
+    const actor = systemActor(store.id, WriteSource.REST);
     const { card } = await seedCard(runtime.deps, actor);
     const { customer, customerCard } = await seedCustomerCard(runtime.deps, actor, card.id);
     scene = { token, storeId: store.id, customerId: customer.id, customerCardId: customerCard.id };

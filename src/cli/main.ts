@@ -4,14 +4,21 @@ import { type Db, openDatabase } from '../db/client.ts';
 import { applyMigrations } from '../db/migrations.ts';
 import { DomainError, ErrorCode } from '../domain/errors.ts';
 import { EventBus, type TokenRevokedEvent } from '../domain/events.ts';
-import { createApiToken, createStore } from '../domain/stores/store.service.ts';
+import { appendAudit } from '../auth/audit.ts';
+import { isScope, Scope, SCOPES } from '../auth/scopes.ts';
+import { systemActor } from '../domain/context.ts';
+import { FieldErrorCollector } from '../domain/errors.ts';
+import { createApiTokenRow, createStore } from '../domain/stores/store.service.ts';
+import { checkText } from '../domain/validation.ts';
 import { revokeApiToken } from '../domain/stores/token-revocation.ts';
 import { publishRevocation } from '../live/revocation-channel.ts';
 import { configureLog } from '../observability/log.ts';
 
 const USAGE = `usage:
   stampline store create --name <name>     create a store; prints {"account_id", "api_token"}
-  stampline token create --account <id>    issue another API token for a store
+  stampline token create --account <id> [--scope admin|till|read] [--name <text>]
+                                           issue another API token for a store (scope admin by default);
+                                           prints {"account_id", "api_token", "scope", "name"}
   stampline token revoke --token <token>   revoke an API token; prints {"revoked": true}
   stampline migrate                        apply pending migrations to DATABASE_URL`;
 
@@ -30,6 +37,7 @@ async function run(argv: string[]): Promise<unknown> {
       name: { type: 'string' },
       account: { type: 'string' },
       token: { type: 'string' },
+      scope: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -50,6 +58,11 @@ async function run(argv: string[]): Promise<unknown> {
         : `--account must be a positive whole number, got ${JSON.stringify(values.account)}`,
     );
   }
+  if (values.scope !== undefined && (command !== 'token create' || !isScope(values.scope))) {
+    throw new UsageError(
+      command === 'token create' ? `--scope must be one of ${SCOPES.join(', ')}, got ${JSON.stringify(values.scope)}` : '--scope is only for token create',
+    );
+  }
   if (command === 'token revoke' && !values.token?.trim()) throw new UsageError('token revoke needs --token <api_token>');
   const config = loadConfig();
   if (command === 'migrate') {
@@ -64,7 +77,7 @@ async function run(argv: string[]): Promise<unknown> {
       return { account_id: store.id, api_token: token };
     }
     try {
-      return { account_id: account, api_token: await createApiToken(db, account as number) };
+      return await issueToken(db, account as number, (values.scope as Scope | undefined) ?? Scope.ADMIN, values.name);
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.NOT_FOUND) {
         throw new DomainError(ErrorCode.NOT_FOUND, `no store with account id ${account}`);
@@ -93,6 +106,20 @@ async function revoke(db: Db, config: Config, token: string) {
     });
   }
   return outcome === 'revoked' ? { revoked: true } : { revoked: false, already_revoked: true };
+}
+
+/** A new token of the store, audited as the gateway's own doing (whoever holds the database runs the CLI). */
+async function issueToken(db: Db, storeId: number, scope: Scope, rawName: string | undefined) {
+  const errors = new FieldErrorCollector();
+  checkText(errors, 'name', rawName, { max: 100 });
+  errors.throwIfAny();
+  const name = rawName?.trim() ? rawName.trim() : null;
+  const { row, token } = await db.$transaction(async (tx) => {
+    const issued = await createApiTokenRow(tx, storeId, { scope, name });
+    await appendAudit(tx, systemActor(storeId), { action: 'apiToken.create', targetType: 'ApiToken', targetId: issued.row.id, before: null, after: issued.row });
+    return issued;
+  });
+  return { account_id: storeId, api_token: token, scope: row.scope, name: row.name };
 }
 
 /** "name is too long (…)" rather than the error's summary, when it names fields. */

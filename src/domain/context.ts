@@ -1,3 +1,4 @@
+import { type Principal, SYSTEM } from '../auth/principal.ts';
 import type { Db } from '../db/client.ts';
 import type { EventBus } from './events.ts';
 import type { EventsLogged } from './ledger/event-log.ts';
@@ -8,10 +9,19 @@ import type { WebhookSettings } from './webhooks/settings.ts';
 export const WriteSource = { REST: 'REST', GRAPHQL: 'GRAPHQL', SYSTEM: 'SYSTEM' } as const;
 export type WriteSource = (typeof WriteSource)[keyof typeof WriteSource];
 
-/** Who is acting: an API token's store, through one API. Every service is scoped by it. */
+/**
+ * Who is acting: a principal (src/auth/principal.ts) within one store, through one API. Every service
+ * is scoped by the store and asks the policy (src/auth/policy.ts) whether the principal may act.
+ */
 export interface Actor {
   storeId: number;
   source: WriteSource;
+  principal: Principal;
+}
+
+/** The gateway itself acting in a store (demo seed, jobs, tests): may do everything. */
+export function systemActor(storeId: number, source: WriteSource = WriteSource.SYSTEM): Actor {
+  return { storeId, source, principal: SYSTEM };
 }
 
 /** What the services need from the running gateway; built once at start. */

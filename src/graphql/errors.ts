@@ -1,6 +1,7 @@
 import { PothosValidationError } from '@pothos/core';
 import { type ExecutionResult, GraphQLError, getOperationAST } from 'graphql';
 import { maskError as defaultMaskError, type Plugin, type YogaLogger } from 'graphql-yoga';
+import { ForbiddenError } from '../auth/policy.ts';
 import { DomainError, ErrorCode } from '../domain/errors.ts';
 import { unavailableAnswer } from '../http/unavailable.ts';
 import { FeedClosedError } from '../live/stamp-feed.ts';
@@ -186,6 +187,8 @@ function revealOrMask(error: unknown, message: string, isDev?: boolean): Error {
   if (original instanceof DomainError) {
     return reveal(original.message, { code: original.code, fields: original.fields });
   }
+  // A scope refusal is an error on the field, not a user error: the input was fine, the caller may not.
+  if (original instanceof ForbiddenError) return reveal(original.message, { code: 'FORBIDDEN', action: original.action });
   if (original instanceof PothosValidationError) return reveal(original.message, { code: 'BAD_USER_INPUT' });
   if (original instanceof FeedClosedError) return reveal(original.message, { code: 'SUBSCRIPTION_ENDED' });
   const fault = unavailableAnswer('GraphQL', original);

@@ -1,7 +1,7 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 
 /** The types a global id can name. */
-export const NODE_TYPES = ['Store', 'Card', 'Reward', 'Customer', 'CustomerCard', 'LedgerEntry', 'Redemption', 'WebhookSubscription'] as const;
+export const NODE_TYPES = ['Store', 'Card', 'Reward', 'Customer', 'CustomerCard', 'LedgerEntry', 'Redemption', 'WebhookSubscription', 'ApiToken', 'AuditLogEntry'] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 // Database ids are 32-bit on PostgreSQL; a larger number would fail in the driver instead of "not found".

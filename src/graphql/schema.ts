@@ -1,4 +1,5 @@
 import { builder } from './builder.ts';
+import { applyFieldPolicy } from './field-policy.ts';
 import './scalars.ts';
 import './errors.ts';
 import './connections.ts';
@@ -12,7 +13,8 @@ import './modules/ledger.ts';
 import './modules/stamp-events.ts';
 import './modules/store-events.ts';
 import './modules/webhooks.ts';
+import './modules/access.ts';
 import './modules/node.ts';
 
 /** The GraphQL schema, built once per process. */
-export const schema = builder.toSchema({ sortSchema: true });
+export const schema = applyFieldPolicy(builder.toSchema({ sortSchema: true }));

@@ -1,6 +1,6 @@
 import { cardHolderOf } from '../domain/customer-cards/card-page.queries.ts';
 import { type Actor, WriteSource } from '../domain/context.ts';
-import { authenticateBearer, type Credential } from '../http/auth.ts';
+import { authenticateBearer, type Credential, tokenPrincipal } from '../http/auth.ts';
 import type { Runtime } from '../runtime.ts';
 
 /** A customer page's restricted access: one customer card, read and watched, nothing else. */
@@ -30,13 +30,15 @@ export async function authenticateViewer(runtime: Runtime, authorization: string
     const holder = await cardHolderOf(runtime.deps.db, uuid);
     if (!holder) return undefined;
     return {
-      actor: { storeId: holder.storeId, source: WriteSource.GRAPHQL },
+      actor: { storeId: holder.storeId, source: WriteSource.GRAPHQL, principal: { kind: 'CARD_HOLDER', customerCardId: holder.customerCardId } },
       cardHolder: { customerCardId: holder.customerCardId },
       credential: { kind: 'card', uuid: uuid.toLowerCase() },
     };
   }
   const token = await authenticateBearer(runtime, authorization);
   return (
-    token && { actor: { storeId: token.storeId, source: WriteSource.GRAPHQL }, credential: { kind: 'token', tokenHash: token.tokenHash } }
+    token && {
+      actor: { storeId: token.storeId, source: WriteSource.GRAPHQL, principal: tokenPrincipal(token) },
+      credential: { kind: 'token', tokenHash: token.tokenHash } }
   );
 }

@@ -1,5 +1,8 @@
+import type { Principal } from '../auth/principal.ts';
+import { tokenDisplayName } from '../auth/principal.ts';
+import { scopeOf } from '../auth/scopes.ts';
 import type { Actor, WriteSource } from '../domain/context.ts';
-import { authenticateToken, hashToken } from '../domain/stores/store.service.ts';
+import { findWorkingToken, hashToken } from '../domain/stores/store.service.ts';
 import type { Runtime } from '../runtime.ts';
 import { type CachedToken, TokenCache } from './token-cache.ts';
 
@@ -9,6 +12,9 @@ import { type CachedToken, TokenCache } from './token-cache.ts';
  */
 export type Credential = { kind: 'token'; tokenHash: string } | { kind: 'card'; uuid: string };
 
+/** How often a token's `last_used_at` is written at most, per process. */
+export const LAST_USED_INTERVAL_MS = 60_000;
+
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */
 export function bearerToken(header: string | null | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
@@ -16,20 +22,32 @@ export function bearerToken(header: string | null | undefined): string | undefin
 }
 
 /**
- * The store and token hash of an `Authorization: Bearer <token>` value, through the process's token
- * cache; undefined when the token is missing, unknown or revoked.
+ * The store, token hash and principal of an `Authorization: Bearer <token>` value, through the
+ * process's token cache; undefined when the token is missing, unknown or revoked.
  */
 export async function authenticateBearer(runtime: Runtime, authorization: string | null | undefined): Promise<CachedToken | undefined> {
   const token = bearerToken(authorization);
   if (!token) return undefined;
   const cache = tokenCacheOf(runtime);
-  const cached = cache.get(token);
-  if (cached) return cached;
-  const storeId = await authenticateToken(runtime.deps.db, token);
-  if (storeId === undefined) return undefined;
-  const found = { storeId, tokenHash: hashToken(token) };
-  cache.set(token, found);
+  let found = cache.get(token);
+  if (!found) {
+    const row = await findWorkingToken(runtime.deps.db, token);
+    if (!row) return undefined;
+    found = { storeId: row.storeId, tokenHash: hashToken(token), tokenId: row.id, scope: scopeOf(row.scope), name: tokenDisplayName(row) };
+    cache.set(token, found);
+  }
+  if (cache.shouldTouch(found.tokenId, LAST_USED_INTERVAL_MS)) touchLastUsed(runtime, found.tokenId);
   return found;
+}
+
+/** Records a token's use without holding up the request; a failure only leaves the time older. */
+function touchLastUsed(runtime: Runtime, tokenId: number): void {
+  runtime.deps.db.apiToken.updateMany({ where: { id: tokenId }, data: { lastUsedAt: new Date() } }).catch(() => {});
+}
+
+/** The principal an authenticated token acts as. */
+export function tokenPrincipal(token: CachedToken): Principal {
+  return { kind: 'TOKEN', tokenId: token.tokenId, scope: token.scope, name: token.name };
 }
 
 /**
@@ -42,7 +60,7 @@ export async function authenticate(
   source: WriteSource,
 ): Promise<Actor | undefined> {
   const found = await authenticateBearer(runtime, authorization);
-  return found && { storeId: found.storeId, source };
+  return found && { storeId: found.storeId, source, principal: tokenPrincipal(found) };
 }
 
 const caches = new WeakMap<Runtime, TokenCache>();

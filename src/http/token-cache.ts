@@ -1,7 +1,13 @@
-/** What a cached token stands for: its store, and its SHA-256 (how revocation notices name it). */
+import type { Scope } from '../auth/scopes.ts';
+
+/** What a cached token stands for: its store, its SHA-256 (how revocation notices name it), who it is. */
 export interface CachedToken {
   storeId: number;
   tokenHash: string;
+  tokenId: number;
+  scope: Scope;
+  /** The name ledger entries and the audit log record for it. */
+  name: string;
 }
 
 /**
@@ -13,6 +19,8 @@ export interface CachedToken {
  */
 export class TokenCache {
   readonly #entries = new Map<string, CachedToken & { expires: number }>();
+  /** When each token's `last_used_at` was last written by this process (by token id). */
+  readonly #touched = new Map<number, number>();
   readonly #ttlMs: number;
   readonly #maxEntries: number;
 
@@ -40,5 +48,18 @@ export class TokenCache {
   /** Drops the token with this hash (revoked). A scan, but revocations are rare and the cache bounded. */
   forget(tokenHash: string): void {
     for (const [token, entry] of this.#entries) if (entry.tokenHash === tokenHash) this.#entries.delete(token);
+  }
+
+  /**
+   * True when this token's last use should be written now: at most once per `intervalMs` per token
+   * and process, so a busy till costs one UPDATE a minute, not one per request.
+   */
+  shouldTouch(tokenId: number, intervalMs: number, now = Date.now()): boolean {
+    const last = this.#touched.get(tokenId);
+    if (last !== undefined && now - last < intervalMs) return false;
+    this.#touched.delete(tokenId);
+    if (this.#touched.size >= this.#maxEntries) this.#touched.delete(this.#touched.keys().next().value!);
+    this.#touched.set(tokenId, now);
+    return true;
   }
 }

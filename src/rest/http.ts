@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ForbiddenError } from '../auth/policy.ts';
 import { DomainError } from '../domain/errors.ts';
 import { unavailableAnswer } from '../http/unavailable.ts';
 import { log } from '../observability/log.ts';
@@ -59,6 +60,9 @@ function snakeFields(fields: Record<string, string[]>): RestFieldErrors {
 export function toHttpError(error: unknown): { status: ContentfulStatusCode; body: RestErrorBody; headers: Record<string, string> } {
   if (error instanceof RestError) {
     return { status: error.status, body: withErrors(error.message, error.errors), headers: error.headers };
+  }
+  if (error instanceof ForbiddenError) {
+    return { status: 403, body: { error: 'Forbidden', errors: { scope: [error.message] } }, headers: {} };
   }
   if (error instanceof DomainError) {
     if (error.isNotFound) return { status: 404, body: { error: error.message }, headers: {} };

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 
 /** Pieces every operation of the OpenAPI document shares. */
 
-export type ErrorStatus = 400 | 401 | 404 | 413 | 415 | 422 | 429;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 413 | 415 | 422 | 429;
 
 export const ErrorSchema = z
   .object({
@@ -11,7 +11,7 @@ export const ErrorSchema = z
       .record(z.string(), z.array(z.string()))
       .optional()
       .openapi({
-        description: 'Messages keyed by snake_case parameter name; present on 400, 413, 415 and 422',
+        description: 'Messages keyed by snake_case parameter name; present on 400, 403 (`scope`), 413, 415 and 422',
         example: { stamps_required: ['must be less than or equal to 21'] },
       }),
     retry_at: z.string().optional().openapi({
@@ -24,6 +24,7 @@ export const ErrorSchema = z
 const DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: 'Malformed body (invalid JSON, a JSON value that is not an object, conflicting form parameters)',
   401: 'Unauthorized – invalid or missing API token',
+  403: "Forbidden – the token's scope does not allow this; `errors.scope` says why, and nothing changed",
   404: 'The store, or the record the path or an id names, does not exist for this token',
   413: 'Body larger than 1 MB',
   415: 'Body of a media type other than JSON, form-encoded or multipart',

@@ -46,7 +46,7 @@ export interface RouteSpec<Path extends string, Q, B, Public extends boolean> {
   wrapper?: string;
   idempotent?: boolean;
   success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType };
-  /** Failure statuses besides 401 (added unless public) and 429 (always). */
+  /** Failure statuses besides 401 and 403 (added unless public) and 429 (always). */
   errors: readonly ErrorStatus[];
   handle(input: RouteInput<Path, Q, B, Public>): Promise<unknown>;
 }
@@ -142,7 +142,7 @@ function operation(spec: RestRoute['spec'], method: Method | 'put', operationId:
         }),
       })
     : undefined;
-  const failures: ErrorStatus[] = [...(spec.public ? [] : [401 as const]), ...spec.errors, 429];
+  const failures: ErrorStatus[] = [...(spec.public ? [] : [401 as const, 403 as const]), ...spec.errors, 429];
   return createRoute({
     method,
     path: `${API_PREFIX}${spec.path}`,

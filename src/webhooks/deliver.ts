@@ -1,3 +1,4 @@
+import { assertPerformAction } from '../auth/policy.ts';
 import { randomUUID } from 'node:crypto';
 import type { Actor, Deps } from '../domain/context.ts';
 import type { Db, Tx } from '../db/client.ts';
@@ -108,6 +109,7 @@ export interface TestDeliveryOutcome {
  * neither disables the subscription nor counts towards it.
  */
 export async function sendTestEvent(deps: Deps, actor: Actor, id: number): Promise<TestDeliveryOutcome> {
+  assertPerformAction(actor, 'webhook.send');
   const subscription = await getWebhookSubscription(deps, actor, id);
   const event: WebhookEvent = {
     id: `msg_test_${randomUUID().replaceAll('-', '')}`,
@@ -126,6 +128,7 @@ export async function sendTestEvent(deps: Deps, actor: Actor, id: number): Promi
  * for a day from now. The subscription must be enabled: a disabled one would drop it.
  */
 export async function redeliverWebhookEvent(deps: Deps, actor: Actor, id: number, eventId: string): Promise<WebhookSubscriptionRow> {
+  assertPerformAction(actor, 'webhook.send');
   const subscription = await getWebhookSubscription(deps, actor, id);
   const event = typeof eventId === 'string' && eventId.length <= 100 ? await loadWebhookEvent(deps.db, actor.storeId, eventId) : null;
   if (!event) throw notFound('Event');

@@ -91,7 +91,11 @@ describe('API tokens', () => {
     for (const header of [null, undefined, '', token, `Basic ${token}`, `Bearer ${token} extra`, 'Bearer']) {
       expect(bearerToken(header)).toBeUndefined();
     }
-    expect(await authenticate(t.runtime, `Bearer ${token}`, WriteSource.REST)).toEqual({ storeId: actor.storeId, source: 'REST' });
+    expect(await authenticate(t.runtime, `Bearer ${token}`, WriteSource.REST)).toEqual({
+      storeId: actor.storeId,
+      source: 'REST',
+      principal: { kind: 'TOKEN', tokenId: expect.any(Number), scope: 'admin', name: expect.stringMatching(/^API token sl_/) },
+    });
     expect(await authenticate(t.runtime, 'Bearer sl_unknown', WriteSource.REST)).toBeUndefined();
     expect(await authenticate(t.runtime, null, WriteSource.GRAPHQL)).toBeUndefined();
   });

@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config.ts';
-import { type Actor, WriteSource } from '../../src/domain/context.ts';
+import { type Actor, systemActor, WriteSource } from '../../src/domain/context.ts';
 import { createStore } from '../../src/domain/stores/store.service.ts';
 import { type Runtime, startRuntime } from '../../src/runtime.ts';
 import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
@@ -43,7 +43,7 @@ export async function seedScene(
   const runtime = await startRuntime(loadConfig({ DATABASE_URL: databaseUrl, SEED_DEMO: 'false', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }));
   try {
     const { store, token } = await createStore(runtime.deps.db, 'Fault suite');
-    const actor = { storeId: store.id, source: WriteSource.REST };
+    const actor = systemActor(store.id, WriteSource.REST);
     await prepare?.(runtime, actor);
     const { card } = await seedCard(runtime.deps, actor, { stampsRequired: 10 });
     const cards = [];

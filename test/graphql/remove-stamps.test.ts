@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addStamps } from '../../src/domain/customer-cards/customer-card.service.ts';
+import { createApiToken } from '../../src/domain/stores/store.service.ts';
 import { createWebhookSubscription } from '../../src/domain/webhooks/webhook-subscription.service.ts';
 import { PASS_UPDATE_TOPIC } from '../../src/domain/wallet/pass-updates.ts';
 import { globalIdOf } from '../../src/graphql/global-ids.ts';
@@ -164,5 +165,41 @@ describe('removeStamps', () => {
     });
     expect((await sse.results.data()).stampsChanged).toEqual({ kind: 'CORRECTION', delta: -2 });
     sse.close();
+  });
+
+  describe('who may', () => {
+    const STAMP = `mutation($input: AddStampsInput!) { addStamps(input: $input) { userErrors { code } } }`;
+    const stampAs = async (token: string, customerCardId: string, stamps: number) =>
+      expect((await api.data(token, STAMP, { input: { customerCardId, stamps } })).addStamps.userErrors).toEqual([]);
+    const removeAs = (token: string, customerCardId: string, stamps: number) =>
+      api.raw(REMOVE, { token, variables: { input: { customerCardId, stamps, reason: 'Wrong card' } } });
+
+    it('a till token takes back its own latest stamp, no more than it gave; nobody else\'s', async () => {
+      const s = await scene(0);
+      const till = await createApiToken(deps().db, s.actor.storeId, { scope: 'till', name: 'Counter' });
+      const other = await createApiToken(deps().db, s.actor.storeId, { scope: 'till', name: 'Other counter' });
+      await stampAs(till, s.customerCardId, 2);
+
+      const tooMany = await removeAs(till, s.customerCardId, 3);
+      expect(tooMany.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const notTheirs = await removeAs(other, s.customerCardId, 1);
+      expect(notTheirs.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(await ledgerSum(deps().db, s.customerCard.id)).toBe(2);
+
+      const own = await removeAs(till, s.customerCardId, 2);
+      expect(own.body.errors).toBeUndefined();
+      expect(own.body.data.removeStamps).toMatchObject({ customerCard: { stampsCount: 0 }, userErrors: [] });
+      // Its correction is now the latest entry: a second one is an admin's call.
+      await stampAs(s.token, s.customerCardId, 1);
+      expect((await removeAs(till, s.customerCardId, 1)).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect((await removeAs(s.token, s.customerCardId, 1)).body.data.removeStamps.userErrors).toEqual([]);
+    });
+
+    it('a read token may not take stamps back', async () => {
+      const s = await scene(3);
+      const read = await createApiToken(deps().db, s.actor.storeId, { scope: 'read' });
+      expect((await removeAs(read, s.customerCardId, 1)).body).toMatchObject({ data: { removeStamps: null }, errors: [{ extensions: { code: 'FORBIDDEN' } }] });
+      expect(await ledgerSum(deps().db, s.customerCard.id)).toBe(3);
+    });
   });
 });

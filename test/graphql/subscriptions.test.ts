@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WriteSource } from '../../src/domain/context.ts';
+import { systemActor, WriteSource } from '../../src/domain/context.ts';
 import { addStamps } from '../../src/domain/customer-cards/customer-card.service.ts';
 import { createCustomer } from '../../src/domain/customers/customer.service.ts';
 import { createReward } from '../../src/domain/rewards/reward.service.ts';
@@ -287,7 +287,7 @@ describe('sharing the work of an event among subscribers', () => {
     const deliver = async (count: number) => {
       const streams = [];
       for (let i = 0; i < count; i++) streams.push(await subscribeSse(t.url, s.token, query, { id: s.ids.customerCardId }));
-      await addStamps(deps(), { storeId: s.actor.storeId, source: WriteSource.REST }, { customerCardId: s.customerCard.id, stamps: 1 });
+      await addStamps(deps(), systemActor(s.actor.storeId, WriteSource.REST), { customerCardId: s.customerCard.id, stamps: 1 });
       // The write's own statements are done once addStamps returns; what follows is delivery.
       const written = t.queries.length;
       for (const stream of streams) expect((await stream.results.data()).stampsChanged.delta).toBe(1);

@@ -35,6 +35,8 @@ beforeAll(async () => {
     LedgerEntry: stamped.ledgerEntry.id,
     Redemption: redeemed.redemption.id,
     WebhookSubscription: (await createWebhookSubscription(deps(), a.actor, { targetUrl: 'https://93.184.215.14/secret-hook' })).id,
+    ApiToken: (await deps().db.apiToken.findFirstOrThrow({ where: { storeId: a.actor.storeId } })).id,
+    AuditLogEntry: (await deps().db.auditLogEntry.findFirstOrThrow({ where: { storeId: a.actor.storeId } })).id,
   };
   // B has records of its own, so its lists are not trivially empty.
   const own = await seedCard(deps(), b.actor, { name: 'Own card' }, [{ name: 'Own reward', stampsRequired: 1 }]);
@@ -65,6 +67,7 @@ const mutationCases = (): [string, string, Record<string, unknown>, string][] =>
   ['sendWebhookTest', 'SendWebhookTestInput', { id: gid('WebhookSubscription') }, 'id'],
   ['redeliverWebhookEvent', 'RedeliverWebhookEventInput', { id: gid('WebhookSubscription'), eventId: 'evt_none' }, 'id'],
   ['deleteWebhookSubscription', 'DeleteWebhookSubscriptionInput', { id: gid('WebhookSubscription') }, 'id'],
+  ['revokeApiToken', 'RevokeApiTokenInput', { id: gid('ApiToken') }, 'id'],
   ];
 
 describe("another store's records do not exist for the caller", () => {
@@ -112,8 +115,12 @@ describe("another store's records do not exist for the caller", () => {
         customers { totalCount }
         customerCards { totalCount edges { node { card { name } } } }
         webhookSubscriptions { totalCount edges { node { targetUrl secret } } }
+        apiTokens { nodes { databaseId } }
+        auditLog { nodes { targetType targetId } }
       } }`,
     );
+    expect(data.store.apiTokens.nodes.map((n: { databaseId: number }) => n.databaseId)).not.toContain(ids.ApiToken);
+    expect(data.store.auditLog.nodes.map((n: { targetType: string }) => n.targetType)).toEqual(['WebhookSubscription', 'Reward', 'Card']);
     expect(data.store.webhookSubscriptions.totalCount).toBe(1);
     expect(data.store.webhookSubscriptions.edges[0].node.targetUrl).toBe('https://93.184.215.14/own-hook');
     expect(data.store.cards.edges).toEqual([{ node: { name: 'Own card' } }]);
@@ -155,6 +162,7 @@ describe("another store's records do not exist for the caller", () => {
       customers: await deps().db.customer.count({ where: { storeId: a.actor.storeId } }),
       webhookSubscription: await deps().db.webhookSubscription.findUniqueOrThrow({ where: { id: ids.WebhookSubscription } }),
       webhookDeliveries: await deps().db.webhookDelivery.count(),
+      apiTokens: await deps().db.apiToken.findMany({ where: { storeId: a.actor.storeId } }),
     });
     const before = await snapshot();
     for (const [name, inputType, input, field] of mutationCases()) {
@@ -187,6 +195,9 @@ const COVERED: Record<string, string> = {
   'Store.customerCards': "lists hold only the caller's records",
   'Store.webhookSubscriptions': "lists hold only the caller's records",
   'Store.events': "the event log lists only the caller's events, and refuses another store's cursors",
+  'Store.apiTokens': "lists hold only the caller's records",
+  'Store.auditLog': "lists hold only the caller's records",
+  'Mutation.createApiToken': "test/auth/access.test.ts: a token is created in the caller's store",
   'Mutation.createCard': 'a create names no store: it lands in the caller\'s',
   'Mutation.createWebhookSubscription': "test/graphql/webhooks.test.ts: a create names no store, it lands in the caller's",
   'Subscription.stampsChanged': "test/graphql/subscriptions.test.ts: refuses another store's ids with NOT_FOUND",

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import type { Actor } from '../../src/domain/context.ts';
-import { WriteSource } from '../../src/domain/context.ts';
-import { createStore } from '../../src/domain/stores/store.service.ts';
+import { type Actor, systemActor, WriteSource } from '../../src/domain/context.ts';
+import { tokenDisplayName } from '../../src/auth/principal.ts';
+import { scopeOf } from '../../src/auth/scopes.ts';
+import { createStore, findWorkingToken } from '../../src/domain/stores/store.service.ts';
 import { type Runtime, startRuntime } from '../../src/runtime.ts';
 import { createScratchDatabase, type ScratchDatabase } from './database.ts';
 import { seedCard, seedCustomerCard } from './factories.ts';
@@ -48,7 +49,17 @@ let storeCounter = 0;
 
 export async function newStore(runtime: Runtime, source: WriteSource = WriteSource.GRAPHQL): Promise<TestStore> {
   const { store, token } = await createStore(runtime.deps.db, `Test store ${++storeCounter}`);
-  return { actor: { storeId: store.id, source }, token };
+  return { actor: await tokenActor(runtime, token, source), token };
+}
+
+/** The actor an API token acts as, as the transports build it (its scope, id and name). */
+export async function tokenActor(runtime: Runtime, token: string, source: WriteSource = WriteSource.GRAPHQL): Promise<Actor> {
+  const row = (await findWorkingToken(runtime.deps.db, token))!;
+  return {
+    storeId: row.storeId,
+    source,
+    principal: { kind: 'TOKEN', tokenId: row.id, scope: scopeOf(row.scope), name: tokenDisplayName(row) },
+  };
 }
 
 /** What `seedScratchStore` made: a store with its token, a card and one customer card on it. */
@@ -67,7 +78,7 @@ export async function seedScratchStore(databaseUrl: string, name: string): Promi
   const runtime = await startRuntime(loadConfig({ DATABASE_URL: databaseUrl, SEED_DEMO: 'false' }), { migrate: false });
   try {
     const { store, token } = await createStore(runtime.deps.db, name);
-    const actor = { storeId: store.id, source: WriteSource.REST };
+    const actor = systemActor(store.id, WriteSource.REST);
     const { card } = await seedCard(runtime.deps, actor);
     const { customerCard } = await seedCustomerCard(runtime.deps, actor, card.id);
     return { token, storeId: store.id, cardId: card.id, customerCardId: customerCard.id };

@@ -49,7 +49,7 @@ describe('the OpenAPI document', () => {
     );
     expect(stamp.requestBody.content['application/json'].schema.required).toEqual(['stamps']);
     expect(stamp.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toContain('header:Idempotency-Key');
-    expect(Object.keys(stamp.responses).sort()).toEqual(['200', '400', '401', '404', '413', '415', '422', '429']);
+    expect(Object.keys(stamp.responses).sort()).toEqual(['200', '400', '401', '403', '404', '413', '415', '422', '429']);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TokenCache } from '../../src/http/token-cache.ts';
 
-const entry = (storeId: number) => ({ storeId, tokenHash: `hash-${storeId}` });
+const entry = (storeId: number) => ({ storeId, tokenHash: `hash-${storeId}`, tokenId: storeId, scope: 'admin' as const, name: `token ${storeId}` });
 const storeOf = (cache: TokenCache, token: string, now?: number) => cache.get(token, now)?.storeId;
 
 describe('TokenCache', () => {
@@ -38,5 +38,13 @@ describe('TokenCache', () => {
     cache.set('sl_b', entry(2), 0);
     cache.forget('hash-1');
     expect([storeOf(cache, 'sl_a', 0), storeOf(cache, 'sl_b', 0)]).toEqual([undefined, 2]);
+  });
+
+  it('asks for a last-used write at most once per interval per token', () => {
+    const cache = new TokenCache(5000);
+    expect(cache.shouldTouch(1, 60_000, 0)).toBe(true);
+    expect(cache.shouldTouch(1, 60_000, 59_999)).toBe(false);
+    expect(cache.shouldTouch(2, 60_000, 59_999)).toBe(true);
+    expect(cache.shouldTouch(1, 60_000, 60_000)).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { assertPerformAction } from '../../auth/policy.ts';
 import type { Actor, Deps } from '../context.ts';
 
 /** What hangs off a card: its rewards (active or not) and the customer cards issued from it. */
@@ -8,6 +9,7 @@ export interface CardCounts {
 
 /** Counts for several cards in two grouped queries; cards of other stores count as empty. */
 export async function cardCounts(deps: Deps, actor: Actor, cardIds: readonly number[]): Promise<Map<number, CardCounts>> {
+  assertPerformAction(actor, 'card.read');
   const ids = [...new Set(cardIds)];
   const counts = new Map<number, CardCounts>(ids.map((id) => [id, { rewardsCount: 0, customerCardsCount: 0 }]));
   if (ids.length === 0) return counts;

@@ -1,3 +1,5 @@
+import { appendAudit } from '../../auth/audit.ts';
+import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
@@ -21,6 +23,7 @@ export type CardInput = Partial<Omit<CardAttributes, 'expiresAt' | 'auxiliaryFie
 const CARD_KEYS = ['name', ...Object.keys(CARD_DEFAULTS)] as (keyof CardAttributes)[];
 
 export async function getCard(deps: Deps, actor: Actor, id: number): Promise<CardRow> {
+  assertPerformAction(actor, 'card.read');
   const card = isDatabaseId(id) ? await deps.db.card.findFirst({ where: { id, storeId: actor.storeId } }) : null;
   if (!card) throw notFound('Card');
   return card;
@@ -33,6 +36,7 @@ export function cardScopeWhere(scope: CardScope): Prisma.CardWhereInput {
 }
 
 export async function listCards(deps: Deps, actor: Actor, scope: CardScope = CardScope.ACTIVE): Promise<CardRow[]> {
+  assertPerformAction(actor, 'card.read');
   return deps.db.card.findMany({ where: { storeId: actor.storeId, ...cardScopeWhere(scope) }, orderBy: { id: 'asc' } });
 }
 
@@ -43,6 +47,7 @@ export async function createCard(
   input: CardInput,
   idempotencyKey?: string | null,
 ): Promise<CardRow> {
+  assertPerformAction(actor, 'card.create');
   const given = definedOnly(pickKnown(normalizeCardInput(input), CARD_KEYS));
   const merged = { ...CARD_DEFAULTS, name: '', ...given } as CardAttributes;
   validateCard(merged, new Set([...Object.keys(given), 'name', 'initialStamps']));
@@ -55,6 +60,7 @@ export async function createCard(
     () =>
       deps.db.$transaction(async (tx) => {
         const card = await tx.card.create({ data: { ...merged, storeId: actor.storeId } });
+        await appendAudit(tx, actor, { action: 'card.create', targetType: 'Card', targetId: card.id, before: null, after: card });
         if (request) await recordKey(tx, actor.storeId, request, card.id);
         return card;
       }),
@@ -67,6 +73,7 @@ export async function createCard(
  * not below the cost of the card's dearest reward (a reward costs at most its card's stamps required).
  */
 export async function updateCard(deps: Deps, actor: Actor, id: number, input: CardInput): Promise<CardRow> {
+  assertPerformAction(actor, 'card.update');
   const card = await getCard(deps, actor, id);
   const given = definedOnly(pickKnown(normalizeCardInput(input), CARD_KEYS));
   // Once validated, `given` holds stored forms only (a time, a list of texts).
@@ -81,6 +88,7 @@ export async function updateCard(deps: Deps, actor: Actor, id: number, input: Ca
   }
   return deps.db.$transaction(async (tx) => {
     const updated = await tx.card.update({ where: { id: card.id }, data: given as Partial<CardAttributes> });
+    await appendAudit(tx, actor, { action: 'card.update', targetType: 'Card', targetId: card.id, before: card, after: updated });
     // Stamp limits are not on the pass: a change of them alone updates no pass.
     if (Object.keys(given).some((field) => !STAMP_LIMIT_ATTRIBUTES.has(field))) await enqueueCardPassesUpdate(tx, card.id);
     return updated;
@@ -89,10 +97,12 @@ export async function updateCard(deps: Deps, actor: Actor, id: number, input: Ca
 
 /** Archives (or restores) a card: hidden from default listings, history kept, no new stamps or enrolments. */
 export async function setCardArchived(deps: Deps, actor: Actor, id: number, archived: boolean): Promise<CardRow> {
+  assertPerformAction(actor, 'card.update');
   const card = await getCard(deps, actor, id);
   if (Boolean(card.archivedAt) === archived) return card;
   return deps.db.$transaction(async (tx) => {
     const updated = await tx.card.update({ where: { id: card.id }, data: { archivedAt: archived ? new Date() : null } });
+    await appendAudit(tx, actor, { action: 'card.update', targetType: 'Card', targetId: card.id, before: card, after: updated });
     await enqueueCardPassesUpdate(tx, card.id);
     return updated;
   });

@@ -1,3 +1,4 @@
+import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { notFound } from '../errors.ts';
@@ -37,6 +38,7 @@ export function progressOf(detail: CustomerCardDetail): CustomerCardProgress {
 }
 
 export async function getCustomerCardDetail(deps: Deps, actor: Actor, ref: CustomerCardRef): Promise<CustomerCardDetail> {
+  assertPerformAction(actor, 'customer.read', { customerCardId: ref.customerCardId });
   const found = await deps.db.customerCard.findFirst({
     where: {
       id: ref.customerCardId,
@@ -75,6 +77,7 @@ export async function customerCardsByCustomer(
 
 /** The cards of one customer of the store; an unknown customer is not found. */
 export async function listCustomerCardsOf(deps: Deps, actor: Actor, customerId: number): Promise<CustomerCardDetail[]> {
+  assertPerformAction(actor, 'customer.read');
   const customer = await deps.db.customer.findFirst({ where: { id: customerId, storeId: actor.storeId }, select: { id: true } });
   if (!customer) throw notFound('Customer');
   return (await customerCardsByCustomer(deps, actor, [customerId])).get(customerId) ?? [];

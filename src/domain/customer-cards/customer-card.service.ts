@@ -1,3 +1,4 @@
+import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { DomainError, ErrorCode, FieldErrorCollector, invalid, notFound } from '../errors.ts';
@@ -40,6 +41,7 @@ export interface RedeemRewardInput extends CustomerCardRef {
 const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
 
 export async function getCustomerCard(deps: Deps, actor: Actor, ref: CustomerCardRef): Promise<CustomerCardWithCard> {
+  assertPerformAction(actor, 'customer.read', { customerCardId: ref.customerCardId });
   const addressable = isDatabaseId(ref.customerCardId) && (ref.customerId === undefined || isDatabaseId(ref.customerId));
   const found = addressable
     ? await deps.db.customerCard.findFirst({
@@ -59,6 +61,7 @@ export async function getCustomerCard(deps: Deps, actor: Actor, ref: CustomerCar
  * returns the first result and writes nothing.
  */
 export async function addStamps(deps: Deps, actor: Actor, input: AddStampsInput): Promise<StampResult> {
+  assertPerformAction(actor, 'ledger.addStamps', { customerCardId: input.customerCardId });
   const key = checkIdempotencyKey(input.idempotencyKey);
   const current = await getCustomerCard(deps, actor, input);
   const stamps = input.stamps;
@@ -116,6 +119,7 @@ export async function addStamps(deps: Deps, actor: Actor, input: AddStampsInput)
  * can never spend the same stamps. Redeeming on an archived card is allowed: the stamps were earned.
  */
 export async function redeemReward(deps: Deps, actor: Actor, input: RedeemRewardInput): Promise<RedeemResult> {
+  assertPerformAction(actor, 'ledger.redeem', { customerCardId: input.customerCardId });
   const key = checkIdempotencyKey(input.idempotencyKey);
   const current = await getCustomerCard(deps, actor, input);
   const errors = new FieldErrorCollector();

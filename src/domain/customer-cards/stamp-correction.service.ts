@@ -1,3 +1,4 @@
+import { assertPerformAction } from '../../auth/policy.ts';
 import type { Actor, Deps } from '../context.ts';
 import { DomainError, ErrorCode, FieldErrorCollector } from '../errors.ts';
 import { checkIdempotencyKey, idempotent, recordKey } from '../idempotency.ts';
@@ -20,10 +21,24 @@ export interface RemoveStampsInput extends CustomerCardRef {
 const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
 
 /**
- * Whether `actor` may take stamps off `customerCard`. Every store token may, for now; this is the one
- * place a policy (scopes: an admin, or a till token for its own recent stamps) answers it.
+ * Whether `actor` may take `stamps` off `customerCard` (the policy's `ledger.removeStamps`): an admin
+ * always; a till token only to correct its own stamp, the card's latest entry, within the policy's
+ * window and no more than that entry gave. The scope is checked before anything is read.
  */
-export async function assertMayRemoveStamps(_deps: Deps, _actor: Actor, _customerCard: CustomerCardWithCard, _stamps: number): Promise<void> {}
+export async function assertMayRemoveStamps(deps: Deps, actor: Actor, customerCard: CustomerCardWithCard, stamps: number): Promise<void> {
+  assertPerformAction(actor, 'ledger.removeStamps', { customerCardId: customerCard.id });
+  const latest = await deps.db.ledgerEntry.findFirst({
+    where: { customerCardId: customerCard.id },
+    orderBy: { id: 'desc' },
+    select: { kind: true, delta: true, actorTokenId: true, createdAt: true },
+  });
+  // Anything but the caller's own latest stamp, large enough, is nobody's to take back but an admin's.
+  const ownStamp = latest?.kind === 'STAMP' && latest.delta >= stamps;
+  assertPerformAction(actor, 'ledger.removeStamps', {
+    customerCardId: customerCard.id,
+    stampsToRemove: ownStamp ? { actorTokenId: latest.actorTokenId, createdAt: latest.createdAt } : { actorTokenId: null, createdAt: new Date(0) },
+  });
+}
 
 /**
  * Takes stamps off a customer card: a correction of stamps given by mistake.

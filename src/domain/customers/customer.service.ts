@@ -1,3 +1,4 @@
+import { assertPerformAction } from '../../auth/policy.ts';
 import { randomBytes } from 'node:crypto';
 import type { Tx } from '../../db/client.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
@@ -58,6 +59,7 @@ export const DEFAULT_PAGE_ITEMS = 20;
 export const MAX_PAGE_ITEMS = 100;
 
 export async function getCustomer(deps: Deps, actor: Actor, id: number): Promise<CustomerRow> {
+  assertPerformAction(actor, 'customer.read');
   const customer = isDatabaseId(id) ? await deps.db.customer.findFirst({ where: { id, storeId: actor.storeId } }) : null;
   if (!customer) throw notFound('Customer');
   return customer;
@@ -69,6 +71,7 @@ export async function getCustomer(deps: Deps, actor: Actor, id: number): Promise
  * `externalId` finds the one customer linked to that record of another system.
  */
 export async function listCustomers(deps: Deps, actor: Actor, query: CustomerQuery): Promise<CustomerPage> {
+  assertPerformAction(actor, 'customer.read');
   const errors = new FieldErrorCollector();
   const page = query.page ?? 1;
   const items = query.items ?? DEFAULT_PAGE_ITEMS;
@@ -206,6 +209,7 @@ export async function createCustomer(
   input: CustomerInput,
   options: CreateCustomerOptions = {},
 ): Promise<CreatedCustomer> {
+  assertPerformAction(actor, 'customer.create', { cardId: options.cardId });
   const { details, touched } = detailsOf(input);
   const errors = new FieldErrorCollector();
   validateDetails(details, errors, new Set([...touched, 'firstName', 'email', 'phone']));
@@ -248,7 +252,8 @@ export async function createCustomer(
         { deps, actor, details, refs },
       ),
     async (customerId) => {
-      const customer = await getCustomer(deps, actor, customerId);
+      // Read directly: the replay hands back what this actor created, which a sign-up may not otherwise read.
+      const customer = await deps.db.customer.findFirstOrThrow({ where: { id: customerId, storeId: actor.storeId } });
       const customerCard =
         cardId === undefined
           ? undefined
@@ -262,6 +267,7 @@ export async function createCustomer(
 
 /** Updates details (only those given); `metadata` is merged key by key; references are upserted. */
 export async function updateCustomer(deps: Deps, actor: Actor, id: number, input: CustomerInput): Promise<CustomerRow> {
+  assertPerformAction(actor, 'customer.update');
   const existing = await getCustomer(deps, actor, id);
   const { details, touched } = detailsOf(input, existing);
   const errors = new FieldErrorCollector();
@@ -300,6 +306,7 @@ export async function enrolCustomer(
   cardId: number,
   idempotencyKey?: string | null,
 ): Promise<CustomerCardRow> {
+  assertPerformAction(actor, 'customer.enrol', { cardId });
   const customer = await getCustomer(deps, actor, customerId);
   const errors = new FieldErrorCollector();
   checkIdInput(errors, 'cardId', cardId);

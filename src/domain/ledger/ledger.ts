@@ -1,3 +1,4 @@
+import { actorRecord } from '../../auth/principal.ts';
 import type { Tx } from '../../db/client.ts';
 import { traced } from '../../observability/tracing.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
@@ -136,6 +137,8 @@ async function post(tx: Tx, deps: Deps, actor: Actor, change: LedgerChange): Pro
       delta,
       balanceAfter: updated.stampsCount,
       source: actor.source,
+      // Who made it, whichever transport it came through (src/auth/principal.ts).
+      ...actorRecord(actor.principal),
       idempotencyKey: change.idempotencyKey ?? null,
       ...(redemption ? { redemptionId: redemption.id } : {}),
       ...(change.kind === 'CORRECTION' ? { reason: change.reason } : {}),

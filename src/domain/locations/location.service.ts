@@ -1,3 +1,5 @@
+import { appendAudit } from '../../auth/audit.ts';
+import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { notFound } from '../errors.ts';
@@ -19,12 +21,14 @@ function trimmed(input: LocationInput): LocationInput {
 }
 
 export async function getLocation(deps: Deps, actor: Actor, id: number): Promise<LocationRow> {
+  assertPerformAction(actor, 'location.read');
   const location = await deps.db.location.findFirst({ where: { id, storeId: actor.storeId } });
   if (!location) throw notFound('Location');
   return location;
 }
 
 export async function listLocations(deps: Deps, actor: Actor): Promise<LocationRow[]> {
+  assertPerformAction(actor, 'location.read');
   return deps.db.location.findMany({ where: { storeId: actor.storeId }, orderBy: { id: 'asc' } });
 }
 
@@ -38,6 +42,7 @@ export async function createLocation(
   input: LocationInput,
   idempotencyKey?: string | null,
 ): Promise<LocationRow> {
+  assertPerformAction(actor, 'location.create');
   const given = definedOnly(trimmed(input));
   const merged = { name: '', address: '', latitude: null, longitude: null, ...given } as LocationAttributes;
   validateLocation(merged, new Set([...Object.keys(given), 'name', 'address']));
@@ -50,6 +55,7 @@ export async function createLocation(
     () =>
       deps.db.$transaction(async (tx) => {
         const location = await tx.location.create({ data: { ...merged, storeId: actor.storeId } });
+        await appendAudit(tx, actor, { action: 'location.create', targetType: 'Location', targetId: location.id, before: null, after: location });
         if (request) await recordKey(tx, actor.storeId, request, location.id);
         return location;
       }),
@@ -62,6 +68,7 @@ export async function createLocation(
  * they described the previous address.
  */
 export async function updateLocation(deps: Deps, actor: Actor, id: number, input: LocationInput): Promise<LocationRow> {
+  assertPerformAction(actor, 'location.update');
   const location = await getLocation(deps, actor, id);
   const given = definedOnly(trimmed(input));
   const moved =
@@ -72,11 +79,19 @@ export async function updateLocation(deps: Deps, actor: Actor, id: number, input
   const changes: LocationInput = moved ? { ...given, latitude: null, longitude: null } : given;
   validateLocation({ ...location, ...changes } as LocationAttributes, new Set(Object.keys(given)));
   if (Object.keys(changes).length === 0) return location;
-  return deps.db.location.update({ where: { id: location.id }, data: changes });
+  return deps.db.$transaction(async (tx) => {
+    const updated = await tx.location.update({ where: { id: location.id }, data: changes });
+    await appendAudit(tx, actor, { action: 'location.update', targetType: 'Location', targetId: location.id, before: location, after: updated });
+    return updated;
+  });
 }
 
 /** Deletes a location for good; nothing else refers to it. */
 export async function deleteLocation(deps: Deps, actor: Actor, id: number): Promise<void> {
+  assertPerformAction(actor, 'location.delete');
   const location = await getLocation(deps, actor, id);
-  await deps.db.location.delete({ where: { id: location.id } });
+  await deps.db.$transaction(async (tx) => {
+    await tx.location.delete({ where: { id: location.id } });
+    await appendAudit(tx, actor, { action: 'location.delete', targetType: 'Location', targetId: location.id, before: location, after: null });
+  });
 }

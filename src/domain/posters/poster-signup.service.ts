@@ -42,7 +42,8 @@ export type SignupResult = { kind: 'enrolled'; customerCardUuid: string } | { ki
  * the poster's form. An email or phone the store already knows writes nothing and answers
  * `already_registered` with no detail of that customer: the form is anonymous, so it never changes
  * or reveals an existing customer. `submissionKey` makes a resubmitted form land on the same card.
- * Authorization: none; the actor is the poster's store, as the poster is its public invitation.
+ * Authorization: the poster is its store's public invitation; the actor is a SIGNUP principal, which the
+ * policy lets create and enrol a customer on the poster's card and nothing else.
  */
 export async function signUpThroughPoster(
   deps: Deps,
@@ -54,8 +55,12 @@ export async function signUpThroughPoster(
   const poster = await findPublicPoster(deps, slug);
   if (!poster || !poster.active) throw notFound('Poster');
   const details = checkSignup(poster, answers, now.toISOString().slice(0, 10));
-  // Recorded on the ledger as the gateway's own doing: no API token made the welcome stamps.
-  const actor: Actor = { storeId: poster.storeId, source: WriteSource.SYSTEM };
+  // Recorded on the ledger as the sign-up's doing: no API token made the welcome stamps.
+  const actor: Actor = {
+    storeId: poster.storeId,
+    source: WriteSource.SYSTEM,
+    principal: { kind: 'SIGNUP', posterId: poster.id, cardId: poster.cardId },
+  };
   try {
     const { customerCard } = await createCustomer(deps, actor, details, {
       cardId: poster.cardId,

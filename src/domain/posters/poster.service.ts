@@ -1,3 +1,5 @@
+import { appendAudit } from '../../auth/audit.ts';
+import { assertPerformAction } from '../../auth/policy.ts';
 import { randomBytes } from 'node:crypto';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import { getCard } from '../cards/card.service.ts';
@@ -22,12 +24,14 @@ function newSlug(): string {
 }
 
 export async function getPoster(deps: Deps, actor: Actor, id: number): Promise<PosterRow> {
+  assertPerformAction(actor, 'poster.read');
   const poster = await deps.db.poster.findFirst({ where: { id, storeId: actor.storeId } });
   if (!poster) throw notFound('Poster');
   return poster;
 }
 
 export async function listPosters(deps: Deps, actor: Actor, filter: PosterFilter = {}): Promise<PosterRow[]> {
+  assertPerformAction(actor, 'poster.read');
   return deps.db.poster.findMany({
     where: {
       storeId: actor.storeId,
@@ -49,6 +53,7 @@ export async function createPoster(
   input: PosterInput,
   idempotencyKey?: string | null,
 ): Promise<PosterRow> {
+  assertPerformAction(actor, 'poster.create');
   const card = await getCard(deps, actor, cardId);
   if (card.archivedAt) {
     throw new DomainError(ErrorCode.CARD_ARCHIVED, 'The card is archived and takes no new customers', {
@@ -69,6 +74,7 @@ export async function createPoster(
         const poster = await tx.poster.create({
           data: { ...merged, storeId: actor.storeId, cardId: card.id, slug: newSlug() },
         });
+        await appendAudit(tx, actor, { action: 'poster.create', targetType: 'Poster', targetId: poster.id, before: null, after: poster });
         if (request) await recordKey(tx, actor.storeId, request, poster.id);
         return poster;
       }),
@@ -78,11 +84,16 @@ export async function createPoster(
 
 /** Changes only the given attributes; the card stays the one chosen at creation. */
 export async function updatePoster(deps: Deps, actor: Actor, id: number, input: PosterInput): Promise<PosterRow> {
+  assertPerformAction(actor, 'poster.update');
   const poster = await getPoster(deps, actor, id);
   const given = definedOnly(input);
   validatePoster({ ...poster, ...given } as PosterAttributes, new Set(Object.keys(given)));
   if (Object.keys(given).length === 0) return poster;
-  return deps.db.poster.update({ where: { id: poster.id }, data: given });
+  return deps.db.$transaction(async (tx) => {
+    const updated = await tx.poster.update({ where: { id: poster.id }, data: given });
+    await appendAudit(tx, actor, { action: 'poster.update', targetType: 'Poster', targetId: poster.id, before: poster, after: updated });
+    return updated;
+  });
 }
 
 /**
@@ -90,6 +101,10 @@ export async function updatePoster(deps: Deps, actor: Actor, id: number, input: 
  * their cards, which do not refer to the poster.
  */
 export async function deletePoster(deps: Deps, actor: Actor, id: number): Promise<void> {
+  assertPerformAction(actor, 'poster.delete');
   const poster = await getPoster(deps, actor, id);
-  await deps.db.poster.delete({ where: { id: poster.id } });
+  await deps.db.$transaction(async (tx) => {
+    await tx.poster.delete({ where: { id: poster.id } });
+    await appendAudit(tx, actor, { action: 'poster.delete', targetType: 'Poster', targetId: poster.id, before: poster, after: null });
+  });
 }

@@ -1,3 +1,5 @@
+import { appendAudit } from '../../auth/audit.ts';
+import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import { getCard } from '../cards/card.service.ts';
 import type { Actor, Deps } from '../context.ts';
@@ -24,12 +26,14 @@ export interface RewardFilter {
 }
 
 export async function getReward(deps: Deps, actor: Actor, id: number): Promise<RewardRow> {
+  assertPerformAction(actor, 'reward.read');
   const reward = isDatabaseId(id) ? await deps.db.reward.findFirst({ where: { id, storeId: actor.storeId } }) : null;
   if (!reward) throw notFound('Reward');
   return reward;
 }
 
 export async function listRewards(deps: Deps, actor: Actor, filter: RewardFilter = {}): Promise<RewardRow[]> {
+  assertPerformAction(actor, 'reward.read');
   if (filter.cardId !== undefined) {
     const errors = new FieldErrorCollector();
     checkIdInput(errors, 'cardId', filter.cardId);
@@ -70,6 +74,7 @@ export async function createReward(
   input: RewardInput,
   idempotencyKey?: string | null,
 ): Promise<RewardRow> {
+  assertPerformAction(actor, 'reward.create');
   const cardErrors = new FieldErrorCollector();
   checkIdInput(cardErrors, 'cardId', cardId);
   cardErrors.throwIfAny();
@@ -97,6 +102,7 @@ export async function createReward(
             active: given.active ?? true,
           },
         });
+        await appendAudit(tx, actor, { action: 'reward.create', targetType: 'Reward', targetId: reward.id, before: null, after: reward });
         if (request) await recordKey(tx, actor.storeId, request, reward.id);
         await enqueueCardPassesUpdate(tx, card.id);
         return reward;
@@ -106,6 +112,7 @@ export async function createReward(
 }
 
 export async function updateReward(deps: Deps, actor: Actor, id: number, input: RewardInput): Promise<RewardRow> {
+  assertPerformAction(actor, 'reward.update');
   const reward = await getReward(deps, actor, id);
   const card = await getCard(deps, actor, reward.cardId);
   // The card of a reward is fixed at creation: `cardId` is not an updatable key.
@@ -114,6 +121,7 @@ export async function updateReward(deps: Deps, actor: Actor, id: number, input: 
   if (Object.keys(given).length === 0) return reward;
   return deps.db.$transaction(async (tx) => {
     const updated = await tx.reward.update({ where: { id: reward.id }, data: given });
+    await appendAudit(tx, actor, { action: 'reward.update', targetType: 'Reward', targetId: reward.id, before: reward, after: updated });
     await enqueueCardPassesUpdate(tx, reward.cardId);
     return updated;
   });
@@ -124,6 +132,7 @@ export async function updateReward(deps: Deps, actor: Actor, id: number, input: 
  * history (deactivate it instead).
  */
 export async function deleteReward(deps: Deps, actor: Actor, id: number): Promise<RewardRow> {
+  assertPerformAction(actor, 'reward.delete');
   const reward = await getReward(deps, actor, id);
   const redeemed = await deps.db.redemption.count({ where: { rewardId: reward.id } });
   if (redeemed > 0) throw rewardInUse();
@@ -131,6 +140,7 @@ export async function deleteReward(deps: Deps, actor: Actor, id: number): Promis
     await deps.db.$transaction(async (tx) => {
       const deleted = await tx.reward.deleteMany({ where: { id: reward.id, storeId: actor.storeId } });
       if (deleted.count === 0) throw notFound('Reward');
+      await appendAudit(tx, actor, { action: 'reward.delete', targetType: 'Reward', targetId: reward.id, before: reward, after: null });
       await enqueueCardPassesUpdate(tx, reward.cardId);
     });
   } catch (error) {

@@ -1,3 +1,4 @@
+import { assertPerformAction } from '../../auth/policy.ts';
 import type { Actor, Deps } from '../context.ts';
 
 /** How much a store holds; archived cards count too, since the store still owns them. */
@@ -9,6 +10,7 @@ export interface StoreSummary {
 }
 
 export async function storeSummary(deps: Deps, actor: Actor): Promise<StoreSummary> {
+  assertPerformAction(actor, 'store.read');
   const where = { storeId: actor.storeId };
   const [locationsCount, cardsCount, customersCount, postersCount] = await Promise.all([
     deps.db.location.count({ where }),

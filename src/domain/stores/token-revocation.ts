@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.ts';
 import { queryInBatches } from '../batches.ts';
-import type { Deps } from '../context.ts';
+import { appendAudit } from '../../auth/audit.ts';
+import type { Actor, Deps } from '../context.ts';
 import { hashToken } from './store.service.ts';
 
 /** Which token to revoke: by its value (the admin command), or by id within a store (the API). */
@@ -12,12 +13,24 @@ export type TokenToRevoke = { token: string } | { id: number; storeId: number };
  * that miss the notice find out within `TOKEN_CACHE_SECONDS` anyway (see http/live-connections.ts).
  * Resolves to 'revoked', 'already revoked', or 'unknown' when no token matches.
  */
-export async function revokeApiToken(deps: Pick<Deps, 'db' | 'events'>, which: TokenToRevoke): Promise<'revoked' | 'already revoked' | 'unknown'> {
+export async function revokeApiToken(
+  deps: Pick<Deps, 'db' | 'events'>,
+  which: TokenToRevoke,
+  /** Who revokes through the API: the revocation is audited in its transaction. The CLI passes none. */
+  auditedAs?: Actor,
+): Promise<'revoked' | 'already revoked' | 'unknown'> {
   const where = 'token' in which ? { tokenHash: hashToken(which.token) } : { id: which.id, storeId: which.storeId };
-  const found = await deps.db.apiToken.findFirst({ where, select: { id: true, tokenHash: true } });
+  const found = await deps.db.apiToken.findFirst({ where });
   if (!found) return 'unknown';
-  // Conditional, so two revocations at once announce once and the first time stays on record.
-  const { count } = await deps.db.apiToken.updateMany({ where: { id: found.id, revokedAt: null }, data: { revokedAt: new Date() } });
+  const count = await deps.db.$transaction(async (tx) => {
+    // Conditional, so two revocations at once announce once and the first time stays on record.
+    const revokedAt = new Date();
+    const updated = await tx.apiToken.updateMany({ where: { id: found.id, revokedAt: null }, data: { revokedAt } });
+    if (updated.count > 0 && auditedAs) {
+      await appendAudit(tx, auditedAs, { action: 'apiToken.revoke', targetType: 'ApiToken', targetId: found.id, before: found, after: { ...found, revokedAt } });
+    }
+    return updated.count;
+  });
   if (count === 0) return 'already revoked';
   deps.events.publish({ type: 'token.revoked', tokenHash: found.tokenHash });
   return 'revoked';

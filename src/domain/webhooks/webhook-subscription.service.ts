@@ -1,3 +1,5 @@
+import { appendAudit } from '../../auth/audit.ts';
+import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
@@ -35,6 +37,7 @@ export async function withSecret(deps: Deps, row: WebhookSubscriptionRow): Promi
 }
 
 export async function getWebhookSubscription(deps: Deps, actor: Actor, id: number): Promise<WebhookSubscriptionRow> {
+  assertPerformAction(actor, 'webhook.read');
   const row = await deps.db.webhookSubscription.findFirst({ where: { id, storeId: actor.storeId } });
   if (!row) throw notFound('Webhook subscription');
   return row;
@@ -45,6 +48,7 @@ export async function getWebhookSubscription(deps: Deps, actor: Actor, id: numbe
  * `*` included); an unknown name is refused rather than answered with an empty list.
  */
 export async function listWebhookSubscriptions(deps: Deps, actor: Actor, filter: { event?: string } = {}): Promise<WebhookSubscriptionRow[]> {
+  assertPerformAction(actor, 'webhook.read');
   if (filter.event !== undefined && !isWebhookEvent(filter.event)) {
     throw invalid({ event: [`unknown event ${JSON.stringify(filter.event)}`] });
   }
@@ -93,6 +97,7 @@ export async function createWebhookSubscription(
   input: WebhookSubscriptionInput,
   idempotencyKey?: string | null,
 ): Promise<WebhookSubscriptionRow> {
+  assertPerformAction(actor, 'webhook.create');
   checkEventTypes(input);
   const events = requestedEvents(input) ?? [ALL_EVENTS];
   const merged: SubscriptionShape = {
@@ -126,6 +131,7 @@ export async function createWebhookSubscription(
             ...(enabled ? {} : { disabledAt: new Date(), disabledReason: DisabledReason.BY_USER }),
           },
         });
+        await appendAudit(tx, actor, { action: 'webhook.create', targetType: 'WebhookSubscription', targetId: row.id, before: null, after: row });
         if (request) await recordKey(tx, actor.storeId, request, row.id);
         return row;
       }),
@@ -143,6 +149,7 @@ export async function updateWebhookSubscription(
   id: number,
   input: WebhookSubscriptionInput,
 ): Promise<WebhookSubscriptionRow> {
+  assertPerformAction(actor, 'webhook.update');
   const row = await getWebhookSubscription(deps, actor, id);
   checkEventTypes(input);
   const events = requestedEvents(input);
@@ -171,18 +178,32 @@ export async function updateWebhookSubscription(
     Object.assign(data, { enabled: false, disabledAt: new Date(), disabledReason: DisabledReason.BY_USER });
   }
   if (Object.keys(data).length === 0) return row;
-  return deps.db.webhookSubscription.update({ where: { id: row.id }, data });
+  return deps.db.$transaction(async (tx) => {
+    const updated = await tx.webhookSubscription.update({ where: { id: row.id }, data });
+    await appendAudit(tx, actor, { action: 'webhook.update', targetType: 'WebhookSubscription', targetId: row.id, before: row, after: updated });
+    return updated;
+  });
 }
 
 /** Deletes a subscription and its delivery log; deliveries still queued for it are dropped. */
 export async function deleteWebhookSubscription(deps: Deps, actor: Actor, id: number): Promise<void> {
+  assertPerformAction(actor, 'webhook.delete');
   const row = await getWebhookSubscription(deps, actor, id);
-  await deps.db.webhookSubscription.deleteMany({ where: { id: row.id } });
+  await deps.db.$transaction(async (tx) => {
+    await tx.webhookSubscription.deleteMany({ where: { id: row.id } });
+    await appendAudit(tx, actor, { action: 'webhook.delete', targetType: 'WebhookSubscription', targetId: row.id, before: row, after: null });
+  });
 }
 
 /** Replaces the signing secret; every delivery from now on, retries included, is signed with the new one only. */
 export async function rotateWebhookSecret(deps: Deps, actor: Actor, id: number): Promise<WebhookSubscriptionRow> {
+  assertPerformAction(actor, 'webhook.rotateSecret');
   const row = await getWebhookSubscription(deps, actor, id);
   const secretSealed = await sealSecret(deps.db, actor.storeId, newSigningSecret());
-  return deps.db.webhookSubscription.update({ where: { id: row.id }, data: { secretSealed } });
+  return deps.db.$transaction(async (tx) => {
+    const updated = await tx.webhookSubscription.update({ where: { id: row.id }, data: { secretSealed } });
+    // The secret itself is redacted (audit.ts); the entry says that it changed.
+    await appendAudit(tx, actor, { action: 'webhook.rotateSecret', targetType: 'WebhookSubscription', targetId: row.id, before: row, after: updated });
+    return updated;
+  });
 }
