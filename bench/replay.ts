@@ -4,8 +4,8 @@
 // APIs do), then measures (1) the domain's replay read alone (pages of 500 from the event log) and
 // (2) a whole resume over SSE through a real gateway: `stampsChanged(after:)` from the first event,
 // timed from the request to the last replayed event, with a selection that needs no read per event
-// and with one that reads each event's ledger entry. Embedded SQLite in a scratch file unless
-// DATABASE_URL names another database.
+// and with one that selects each event's ledger entry (read once per replayed page). Embedded SQLite
+// in a scratch file unless DATABASE_URL names another database.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,7 +78,7 @@ try {
   console.log(`writing (addStamps, one at a time)          ${rate(total, wrote)} events/s`);
   console.log(`replay read (domain, pages of 500)          ${rate(read, readMs)} events/s  (${read} in ${readMs.toFixed(0)} ms)`);
   console.log(`resume over SSE, { cursor kind delta }      ${rate(read - 1, light)} events/s  (${read - 1} in ${light.toFixed(0)} ms)`);
-  console.log(`resume over SSE, + ledgerEntry per event    ${rate(read - 1, full)} events/s  (${read - 1} in ${full.toFixed(0)} ms)`);
+  console.log(`resume over SSE, + ledgerEntry              ${rate(read - 1, full)} events/s  (${read - 1} in ${full.toFixed(0)} ms)`);
 
   // biome-ignore lint/suspicious/noExplicitAny: a bench reads what it asked for
   async function graphql(query: string): Promise<any> {

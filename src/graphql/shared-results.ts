@@ -24,13 +24,14 @@ type SharedResult = ExecutionResult & { stringify?: (result: ExecutionResult) =>
  * The results of an event are kept in a WeakMap keyed by the event object, which the pub/sub hands
  * to every subscriber: they go when the event does. The JSON of a shared result is built once too.
  *
- * Each event runs with `contextFor(context)`: a subscription's context lives as long as it does, and
- * whatever is cached on it (DataLoaders, Pothos's per-context caches) would otherwise be served to
- * every later event, however stale.
+ * Each event runs with `contextFor(context, event)`: a subscription's context lives as long as it
+ * does, and whatever is cached on it (DataLoaders, Pothos's per-context caches) would otherwise be
+ * served to every later event, however stale. (The event lets events read together, such as a
+ * replayed page, share what they read.)
  */
 export function useSharedSubscriptionResults(options: {
   scopeOf: (context: GraphQLContext) => string;
-  contextFor: (context: GraphQLContext) => GraphQLContext;
+  contextFor: (context: GraphQLContext, event: unknown) => GraphQLContext;
   /** Called with every result and the event it was executed for (e.g. to give it an SSE `id:`). */
   onResult?: (result: ExecutionResult, event: object, context: GraphQLContext) => void;
 }): Plugin<GraphQLContext> {
@@ -56,7 +57,7 @@ export function useSharedSubscriptionResults(options: {
       scopeOf(args.contextValue as GraphQLContext),
     ].join('\n');
     const run = (event: unknown) =>
-      execute({ ...args, rootValue: event, contextValue: contextFor(args.contextValue as GraphQLContext) });
+      execute({ ...args, rootValue: event, contextValue: contextFor(args.contextValue as GraphQLContext, event) });
     return mapStream(stream[Symbol.asyncIterator](), (event) => {
       if (typeof event !== 'object' || event === null) return run(event);
       let results = resultsByEvent.get(event);

@@ -12,6 +12,7 @@ import { useLiveStreams } from './live-streams.ts';
 import { createLoaders } from './loaders.ts';
 import { eventCursor, isStampEvent } from './modules/stamp-events.ts';
 import { schema } from './schema.ts';
+import { replayPageOf } from './replay-pages.ts';
 import { useSharedSubscriptionResults } from './shared-results.ts';
 import { authenticateViewer, type Viewer } from './viewer.ts';
 
@@ -92,7 +93,8 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed, cursors: 
         // A card holder's results are its own, even where a till's selection happens to match.
         scopeOf: (context) =>
           context.cardHolder ? `${context.actor.storeId}/${context.cardHolder.customerCardId}` : String(context.actor.storeId),
-        contextFor: (context) => ({ ...context, loaders: createLoaders(context.deps) }),
+        // A replayed page's events share loaders that read for the whole page (replay-pages.ts).
+        contextFor: (context, event) => ({ ...context, loaders: replayPageOf(event)?.loaders ?? createLoaders(context.deps) }),
         // Results of logged events carry the event's cursor as their SSE `id:` (Last-Event-ID).
         onResult: (result, event, context) => {
           if (isStampEvent(event)) setEventId(result, eventCursor(context.cursors, event));

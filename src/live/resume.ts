@@ -18,6 +18,9 @@ const REPLAY_PAGE = 500;
  * Refuses with `EventsPrunedError` when the log no longer holds everything after the position. A
  * replay longer than the feed's buffer (1,000 live events while reading) ends the stream like any
  * slow reader; the client resumes again from its last cursor.
+ *
+ * `onPage` sees each page of replayed events as it is read, before any of them is delivered: what
+ * delivers them can then load what they need for the whole page at once (see replay-pages.ts).
  */
 export async function resumeStampFeed(
   feed: StampFeed,
@@ -26,6 +29,7 @@ export async function resumeStampFeed(
   filter: StampFilter,
   afterSequence: number,
   signal?: AbortSignal,
+  onPage?: (events: readonly StampsChangedEvent[]) => void,
 ): Promise<AsyncIterableIterator<StampsChangedEvent>> {
   const live = await feed.subscribe(storeId, filter, signal);
   let first: StampsChangedEvent[];
@@ -36,7 +40,13 @@ export async function resumeStampFeed(
     await live.return?.();
     throw error;
   }
-  return merged(live, first, (after) => readStampEvents(db, storeId, filter, { afterSequence: after, limit: REPLAY_PAGE }), afterSequence);
+  onPage?.(first);
+  const nextPage = async (after: number) => {
+    const page = await readStampEvents(db, storeId, filter, { afterSequence: after, limit: REPLAY_PAGE });
+    onPage?.(page);
+    return page;
+  };
+  return merged(live, first, nextPage, afterSequence);
 }
 
 /** `replayed` and the pages after it, then `live` without what they already gave. */

@@ -8,6 +8,7 @@ import { EventsPrunedError } from '../../domain/ledger/event-replay.ts';
 import { resumeStampFeed } from '../../live/resume.ts';
 import type { StampFilter } from '../../live/stamp-feed.ts';
 import { builder } from '../builder.ts';
+import { markReplayPage, replayPageOf } from '../replay-pages.ts';
 import type { GraphQLContext } from '../context.ts';
 import type { CursorSeal } from '../cursors.ts';
 import { unknownId } from '../errors.ts';
@@ -39,14 +40,24 @@ export const StampEvent = builder.objectRef<StampsChangedEvent>('StampEvent').im
       type: 'CustomerCard',
       description:
         'The customer card as it is when the event is delivered; `ledgerEntry.balanceAfter` is its balance right after this change.',
-      resolve: (query, event, _args, ctx) =>
-        ctx.deps.db.customerCard.findUniqueOrThrow({ ...query, where: { id: event.customerCardId, ...ownedBy(ctx.actor) } }),
+      resolve: async (query, event, _args, ctx) => {
+        const where = ownedBy(ctx.actor);
+        const replayed = await replayPageOf(event)?.record('CustomerCard', query, event, (one) => one.customerCardId, (ids) =>
+          ctx.deps.db.customerCard.findMany({ ...query, where: { id: { in: ids }, ...where } }),
+        );
+        return replayed ?? ctx.deps.db.customerCard.findUniqueOrThrow({ ...query, where: { id: event.customerCardId, ...where } });
+      },
     }),
     ledgerEntry: t.prismaField({
       type: 'LedgerEntry',
       description: 'The ledger entry the change was written as.',
-      resolve: (query, event, _args, ctx) =>
-        ctx.deps.db.ledgerEntry.findUniqueOrThrow({ ...query, where: { id: event.ledgerEntryId, ...ownedBy(ctx.actor) } }),
+      resolve: async (query, event, _args, ctx) => {
+        const where = ownedBy(ctx.actor);
+        const replayed = await replayPageOf(event)?.record('LedgerEntry', query, event, (one) => one.ledgerEntryId, (ids) =>
+          ctx.deps.db.ledgerEntry.findMany({ ...query, where: { id: { in: ids }, ...where } }),
+        );
+        return replayed ?? ctx.deps.db.ledgerEntry.findUniqueOrThrow({ ...query, where: { id: event.ledgerEntryId, ...where } });
+      },
     }),
   }),
 });
@@ -172,7 +183,10 @@ builder.subscriptionField('stampsChanged', (t) =>
       if (after == null) return ctx.feed.subscribe(ctx.actor.storeId, filter, ctx.signal);
       const sequence = eventSequenceOf(ctx.cursors, ctx.actor.storeId, after, argument);
       try {
-        return await resumeStampFeed(ctx.feed, ctx.deps.db, ctx.actor.storeId, filter, sequence, ctx.signal);
+        // Each replayed page's records are read once for the page, not once per event.
+        return await resumeStampFeed(ctx.feed, ctx.deps.db, ctx.actor.storeId, filter, sequence, ctx.signal, (page) =>
+          markReplayPage(page, ctx.deps),
+        );
       } catch (error) {
         if (error instanceof EventsPrunedError) throw cursorExpired(error, argument);
         throw error;
