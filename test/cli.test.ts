@@ -94,6 +94,9 @@ describe('stampline token revoke', { timeout: 120_000 }, () => {
       revoked: false,
       already_revoked: true,
     });
+    // Audited once, as the system: the second call changed nothing.
+    const audited = await database.db.auditLogEntry.findMany({ where: { storeId: created.account_id as number, action: 'apiToken.revoke' } });
+    expect(audited).toMatchObject([{ actorKind: 'SYSTEM' }]);
   });
 
   it('fails on a token that matches nothing, so a mistyped token is not mistaken for a revoked one', async () => {

@@ -135,6 +135,33 @@ describe.runIf(testProvider === 'postgresql')('two gateway processes sharing Pos
     }
   });
 
+  it('revokeApiToken through the API on gateway B ends the token on gateway A at once, open streams too', { timeout: 120_000 }, async () => {
+    const graphql = async (gateway: Gateway, token: string, query: string, variables?: Record<string, unknown>) => {
+      const response = await fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary shapes
+      return { status: response.status, body: (await response.json()) as { data?: Record<string, any>; errors?: unknown[] } };
+    };
+    // An admin mints a till token on A; the till works on both gateways and holds a stream open on A.
+    const created = await graphql(a, scene.token, 'mutation { createApiToken(input: {scope: TILL, name: "Counter"}) { token apiToken { id } userErrors { code } } }');
+    const { token: till, apiToken } = created.body.data!.createApiToken;
+    for (const gateway of [a, b]) expect((await graphql(gateway, till, '{ store { name } }')).status).toBe(200);
+    const variables = { customerCardId: globalIdOf('CustomerCard', scene.watched.customerCard.id) };
+    const onA = await subscribeSse(a.url, till, SUBSCRIPTION, variables);
+    expect(onA.status).toBe(200);
+
+    const revoked = await graphql(b, scene.token, 'mutation($id: ID!) { revokeApiToken(input: {id: $id}) { userErrors { code } } }', { id: apiToken.id });
+    expect(revoked.body).toEqual({ data: { revokeApiToken: { userErrors: [] } } });
+
+    await onA.ended;
+    expect(onA.results.received.at(-1)).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+    // A cached the till token for the hour and forgot it on the notice.
+    for (const gateway of [a, b]) expect((await graphql(gateway, till, '{ store { name } }')).status).toBe(401);
+  });
+
   it("numbers each store's events gap-free in commit order when 50 writers go through both gateways", { timeout: 90_000 }, async () => {
     const runtime = await startRuntime(loadConfig({ DATABASE_URL: scratch.url, SEED_DEMO: 'false' }), { migrate: false });
     try {

@@ -8,7 +8,8 @@ import { actorRecord } from './principal.ts';
  * The audit log: every admin write (cards, rewards, posters, locations, webhook subscriptions,
  * tokens, store settings) appends one entry in the write's own transaction, so an entry exists
  * exactly when the change does. This is the only writer; there is no update or delete path, and
- * the database refuses both (triggers in the migration), so an entry once written stays.
+ * the database refuses both (SQLite triggers) or makes them do nothing (PostgreSQL rules), so an
+ * entry once written stays.
  */
 
 export type AuditEntryRow = Prisma.AuditLogEntryGetPayload<object>;

@@ -98,7 +98,7 @@ async function revoke(db: Db, config: Config, token: string) {
   const events = new EventBus();
   const notices: TokenRevokedEvent[] = [];
   events.subscribe((event) => event.type === 'token.revoked' && notices.push(event));
-  const outcome = await revokeApiToken({ db, events }, { token: token.trim() });
+  const outcome = await revokeApiToken({ db, events }, { token: token.trim() }, 'system');
   if (outcome === 'unknown') throw new DomainError(ErrorCode.NOT_FOUND, 'no API token matches --token');
   for (const notice of notices) {
     await publishRevocation(config, notice).catch((error: Error) => {

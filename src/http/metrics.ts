@@ -47,8 +47,10 @@ function refusal(c: Context, runtime: Runtime): Response | undefined {
       'Cache-Control': 'no-store',
     });
   }
-  const forwarded = c.req.header('forwarded') ?? c.req.header('x-forwarded-for');
-  if (isLoopback(clientAddress(c, runtime)) && !forwarded) return undefined;
+  // A proxy in front (TRUST_PROXY set, or any forwarding header) may connect from loopback for anyone.
+  const forwarded = c.req.header('forwarded') ?? c.req.header('x-forwarded-for') ?? c.req.header('x-real-ip');
+  const proxied = runtime.config.trustProxy.kind !== 'none';
+  if (isLoopback(clientAddress(c, runtime)) && !forwarded && !proxied) return undefined;
   return c.json({ error: 'Forbidden: /metrics answers clients on this host only; set METRICS_TOKEN to scrape it from elsewhere' }, 403, {
     'Cache-Control': 'no-store',
   });

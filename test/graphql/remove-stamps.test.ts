@@ -175,7 +175,7 @@ describe('removeStamps', () => {
       api.raw(REMOVE, { token, variables: { input: { customerCardId, stamps, reason: 'Wrong card' } } });
 
     it('a till token takes back its own latest stamp, no more than it gave; nobody else\'s', async () => {
-      const s = await scene(0);
+      const s = await scene(3);
       const till = await createApiToken(deps().db, s.actor.storeId, { scope: 'till', name: 'Counter' });
       const other = await createApiToken(deps().db, s.actor.storeId, { scope: 'till', name: 'Other counter' });
       await stampAs(till, s.customerCardId, 2);
@@ -184,15 +184,34 @@ describe('removeStamps', () => {
       expect(tooMany.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const notTheirs = await removeAs(other, s.customerCardId, 1);
       expect(notTheirs.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      expect(await ledgerSum(deps().db, s.customerCard.id)).toBe(2);
+      expect(await ledgerSum(deps().db, s.customerCard.id)).toBe(5);
 
       const own = await removeAs(till, s.customerCardId, 2);
       expect(own.body.errors).toBeUndefined();
-      expect(own.body.data.removeStamps).toMatchObject({ customerCard: { stampsCount: 0 }, userErrors: [] });
+      expect(own.body.data.removeStamps).toMatchObject({ customerCard: { stampsCount: 3 }, userErrors: [] });
       // Its correction is now the latest entry: a second one is an admin's call.
       await stampAs(s.token, s.customerCardId, 1);
       expect((await removeAs(till, s.customerCardId, 1)).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect((await removeAs(s.token, s.customerCardId, 1)).body.data.removeStamps.userErrors).toEqual([]);
+    });
+
+    it('concurrent corrections from a till take back its stamp once, never other stamps; its retry is a replay', async () => {
+      const s = await scene(4);
+      const till = await createApiToken(deps().db, s.actor.storeId, { scope: 'till', name: 'Counter' });
+      await stampAs(till, s.customerCardId, 2);
+      const answers = await Promise.all(Array.from({ length: 5 }, () => removeAs(till, s.customerCardId, 2)));
+      const taken = answers.filter((answer) => answer.body.data?.removeStamps?.userErrors?.length === 0);
+      const refused = answers.filter((answer) => answer.body.errors?.[0]?.extensions?.code === 'FORBIDDEN');
+      expect([taken.length, refused.length]).toEqual([1, 4]);
+      expect(await ledgerSum(deps().db, s.customerCard.id)).toBe(4);
+
+      await stampAs(till, s.customerCardId, 1);
+      const input = { customerCardId: s.customerCardId, stamps: 1, reason: 'Twice', idempotencyKey: 'till-retry' };
+      const first = await api.raw(REMOVE, { token: till, variables: { input } });
+      const retry = await api.raw(REMOVE, { token: till, variables: { input } });
+      expect(first.body.errors).toBeUndefined();
+      expect(retry.body).toEqual(first.body);
+      expect(await ledgerSum(deps().db, s.customerCard.id)).toBe(4);
     });
 
     it('a read token may not take stamps back', async () => {

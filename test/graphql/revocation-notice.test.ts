@@ -23,7 +23,7 @@ describe('revokeApiToken', () => {
     const socket = connectWs(t.url, { authorization: `Bearer ${store.token}` });
     await socket.acknowledged;
 
-    expect(await revokeApiToken(t.runtime.deps, { token: store.token })).toBe('revoked');
+    expect(await revokeApiToken(t.runtime.deps, { token: store.token }, 'system')).toBe('revoked');
     expect(await socket.closed).toMatchObject({ code: 4401, reason: 'The API token was revoked' });
     await sse.ended;
     expect(sse.results.received).toMatchObject([{ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] }]);
@@ -38,9 +38,9 @@ describe('revokeApiToken', () => {
     const notices: string[] = [];
     const stop = t.runtime.deps.events.subscribe((event) => event.type === 'token.revoked' && notices.push(event.tokenHash));
     try {
-      expect(await revokeApiToken(t.runtime.deps, { token: store.token })).toBe('revoked');
-      expect(await revokeApiToken(t.runtime.deps, { token: store.token })).toBe('already revoked');
-      expect(await revokeApiToken(t.runtime.deps, { token: 'sl_no_such_token' })).toBe('unknown');
+      expect(await revokeApiToken(t.runtime.deps, { token: store.token }, 'system')).toBe('revoked');
+      expect(await revokeApiToken(t.runtime.deps, { token: store.token }, 'system')).toBe('already revoked');
+      expect(await revokeApiToken(t.runtime.deps, { token: 'sl_no_such_token' }, 'system')).toBe('unknown');
       expect(notices).toEqual([hashToken(store.token)]);
     } finally {
       stop();
@@ -52,9 +52,9 @@ describe('revokeApiToken', () => {
     const other = await newStore(t.runtime);
     const second = await createApiToken(t.runtime.deps.db, owner.actor.storeId);
     const row = await t.runtime.deps.db.apiToken.findUniqueOrThrow({ where: { tokenHash: hashToken(second) } });
-    expect(await revokeApiToken(t.runtime.deps, { id: row.id, storeId: other.actor.storeId })).toBe('unknown');
+    expect(await revokeApiToken(t.runtime.deps, { id: row.id, storeId: other.actor.storeId }, 'system')).toBe('unknown');
     expect((await postGraphQL(t, '{ store { name } }', { token: second })).status).toBe(200);
-    expect(await revokeApiToken(t.runtime.deps, { id: row.id, storeId: owner.actor.storeId })).toBe('revoked');
+    expect(await revokeApiToken(t.runtime.deps, { id: row.id, storeId: owner.actor.storeId }, 'system')).toBe('revoked');
     expect((await postGraphQL(t, '{ store { name } }', { token: second })).status).toBe(401);
     // The store's other token is untouched.
     expect((await postGraphQL(t, '{ store { name } }', { token: owner.token })).status).toBe(200);

@@ -5,6 +5,7 @@ import { connectWs, eventually, subscribeSse } from '../helpers/live.ts';
 import { newStore } from '../helpers/runtime.ts';
 import { useServer } from '../helpers/server.ts';
 import { useReceiver } from '../helpers/webhook-receiver.ts';
+import { parseTrustProxy } from '../../src/http/trust-proxy.ts';
 
 const t = useServer({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true' });
 const receiver = useReceiver();
@@ -171,6 +172,18 @@ describe('who may read /metrics', () => {
     const forwarded = await fetch(`${t.url}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.7' } });
     expect(forwarded.status).toBe(403);
     expect(await forwarded.json()).toEqual({ error: expect.stringContaining('METRICS_TOKEN') });
+    expect((await fetch(`${t.url}/metrics`, { headers: { 'x-real-ip': '203.0.113.7' } })).status).toBe(403);
+  });
+
+  it('without METRICS_TOKEN behind a declared proxy (TRUST_PROXY): nobody, since the proxy connects from loopback for anyone', async () => {
+    expect((await fetch(`${t.url}/metrics`)).status).toBe(200);
+    const trusted = t.runtime.config.trustProxy;
+    t.runtime.config.trustProxy = parseTrustProxy('1');
+    try {
+      expect((await fetch(`${t.url}/metrics`)).status).toBe(403);
+    } finally {
+      t.runtime.config.trustProxy = trusted;
+    }
   });
 
   it('with METRICS_TOKEN: that bearer token, from anywhere, and nothing else', async () => {

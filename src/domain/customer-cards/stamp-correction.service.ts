@@ -1,10 +1,11 @@
 import { assertPerformAction } from '../../auth/policy.ts';
+import type { Tx } from '../../db/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { DomainError, ErrorCode, FieldErrorCollector } from '../errors.ts';
 import { checkIdempotencyKey, idempotent, recordKey } from '../idempotency.ts';
 import { announce, postLedgerEntry } from '../ledger/ledger.ts';
 import { checkInteger, checkText } from '../validation.ts';
-import { type CustomerCardRef, type CustomerCardWithCard, getCustomerCard, type StampResult } from './customer-card.service.ts';
+import { type CustomerCardRef, getCustomerCard, type StampResult } from './customer-card.service.ts';
 
 /** A correction's reason is required and at most this long. */
 export const MAX_CORRECTION_REASON_LENGTH = 200;
@@ -23,19 +24,19 @@ const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
 /**
  * Whether `actor` may take `stamps` off `customerCard` (the policy's `ledger.removeStamps`): an admin
  * always; a till token only to correct its own stamp, the card's latest entry, within the policy's
- * window and no more than that entry gave. The scope is checked before anything is read.
+ * window and no more than that entry gave. Asked inside the correction's transaction, once it holds
+ * the card, so concurrent corrections or stamps cannot all pass on the same latest entry.
  */
-export async function assertMayRemoveStamps(deps: Deps, actor: Actor, customerCard: CustomerCardWithCard, stamps: number): Promise<void> {
-  assertPerformAction(actor, 'ledger.removeStamps', { customerCardId: customerCard.id });
-  const latest = await deps.db.ledgerEntry.findFirst({
-    where: { customerCardId: customerCard.id },
+async function assertMayRemoveStamps(tx: Tx, actor: Actor, customerCardId: number, stamps: number): Promise<void> {
+  const latest = await tx.ledgerEntry.findFirst({
+    where: { customerCardId },
     orderBy: { id: 'desc' },
     select: { kind: true, delta: true, actorTokenId: true, createdAt: true },
   });
   // Anything but the caller's own latest stamp, large enough, is nobody's to take back but an admin's.
   const ownStamp = latest?.kind === 'STAMP' && latest.delta >= stamps;
   assertPerformAction(actor, 'ledger.removeStamps', {
-    customerCardId: customerCard.id,
+    customerCardId,
     stampsToRemove: ownStamp ? { actorTokenId: latest.actorTokenId, createdAt: latest.createdAt } : { actorTokenId: null, createdAt: new Date(0) },
   });
 }
@@ -49,6 +50,8 @@ export async function assertMayRemoveStamps(deps: Deps, actor: Actor, customerCa
  * With an idempotency key a retry returns the first result and writes nothing.
  */
 export async function removeStamps(deps: Deps, actor: Actor, input: RemoveStampsInput): Promise<StampResult> {
+  // The scope first; whose stamps these are is asked under the card's lock (assertMayRemoveStamps).
+  assertPerformAction(actor, 'ledger.removeStamps');
   const key = checkIdempotencyKey(input.idempotencyKey);
   const current = await getCustomerCard(deps, actor, input);
   const errors = new FieldErrorCollector();
@@ -57,7 +60,6 @@ export async function removeStamps(deps: Deps, actor: Actor, input: RemoveStamps
   errors.throwIfAny();
   const stamps = input.stamps as number;
   const reason = (input.reason as string).trim();
-  await assertMayRemoveStamps(deps, actor, current, stamps);
   const request = key ? { key, operation: 'removeStamps', params: { customerCardId: current.id, stamps, reason } } : undefined;
   return idempotent(
     deps.db,
@@ -72,6 +74,7 @@ export async function removeStamps(deps: Deps, actor: Actor, input: RemoveStamps
           stamps,
           reason,
           notEnough: () => notEnoughToRemove(stamps),
+          authorize: (locked) => assertMayRemoveStamps(locked, actor, current.id, stamps),
           idempotencyKey: key ?? null,
         });
         if (request) await recordKey(tx, actor.storeId, request, posted.ledgerEntry.id);

@@ -53,6 +53,12 @@ export interface RemoveStamps extends ChangeBase {
   reason: string;
   /** The error to throw when the balance is below `stamps`. */
   notEnough: () => DomainError;
+  /**
+   * Asked once the transaction holds the customer card (after the deduction, before the entry is
+   * written): a rule that depends on the card's latest entry reads it here, where no other write can
+   * slip in between. A throw rolls the deduction back.
+   */
+  authorize?: (tx: Tx) => Promise<void>;
 }
 
 /** A reward redeemed: its cost taken off the balance, refused when the balance does not cover it. */
@@ -119,6 +125,7 @@ async function post(tx: Tx, deps: Deps, actor: Actor, change: LedgerChange): Pro
       data: { stampsCount: { decrement: change.stamps } },
     });
     if (removed.count === 0) throw change.notEnough();
+    await change.authorize?.(tx);
     updated = await tx.customerCard.findUniqueOrThrow({ where: { id: customerCardId } });
   } else {
     delta = change.stamps;

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.ts';
 import { queryInBatches } from '../batches.ts';
 import { appendAudit } from '../../auth/audit.ts';
-import type { Actor, Deps } from '../context.ts';
+import { type Actor, type Deps, systemActor } from '../context.ts';
 import { hashToken } from './store.service.ts';
 
 /** Which token to revoke: by its value (the admin command), or by id within a store (the API). */
@@ -16,8 +16,8 @@ export type TokenToRevoke = { token: string } | { id: number; storeId: number };
 export async function revokeApiToken(
   deps: Pick<Deps, 'db' | 'events'>,
   which: TokenToRevoke,
-  /** Who revokes through the API: the revocation is audited in its transaction. The CLI passes none. */
-  auditedAs?: Actor,
+  /** Who revokes, audited in the revocation's transaction: the API's caller, or 'system' for the admin command. */
+  auditedAs: Actor | 'system',
 ): Promise<'revoked' | 'already revoked' | 'unknown'> {
   const where = 'token' in which ? { tokenHash: hashToken(which.token) } : { id: which.id, storeId: which.storeId };
   const found = await deps.db.apiToken.findFirst({ where });
@@ -26,8 +26,8 @@ export async function revokeApiToken(
     // Conditional, so two revocations at once announce once and the first time stays on record.
     const revokedAt = new Date();
     const updated = await tx.apiToken.updateMany({ where: { id: found.id, revokedAt: null }, data: { revokedAt } });
-    if (updated.count > 0 && auditedAs) {
-      await appendAudit(tx, auditedAs, { action: 'apiToken.revoke', targetType: 'ApiToken', targetId: found.id, before: found, after: { ...found, revokedAt } });
+    if (updated.count > 0) {
+      await appendAudit(tx, auditedAs === 'system' ? systemActor(found.storeId) : auditedAs, { action: 'apiToken.revoke', targetType: 'ApiToken', targetId: found.id, before: found, after: { ...found, revokedAt } });
     }
     return updated.count;
   });
