@@ -1,5 +1,7 @@
 // Types only: erased at run time, so importing this module loads nothing of OpenTelemetry.
 import type * as OtelApi from '@opentelemetry/api';
+import { DomainError } from '../domain/errors.ts';
+import { redact } from '../log-redaction.ts';
 import { log, logger } from './log.ts';
 
 /**
@@ -93,7 +95,11 @@ function attributesOf(attributes: SpanAttributes): OtelApi.Attributes {
 }
 
 function failed(api: typeof OtelApi, span: OtelApi.Span, error: unknown): void {
-  span.recordException(error instanceof Error ? error : String(error));
+  // A refusal of the caller's input (over a limit, not enough stamps) is an answer, not a fault.
+  if (error instanceof DomainError) return;
+  // Spans leave the process: the same redaction as the log (tokens, secrets in messages).
+  const exception = error instanceof Error ? { name: error.name, message: redact(error.message), stack: error.stack && redact(error.stack) } : redact(String(error));
+  span.recordException(exception);
   span.setStatus({ code: api.SpanStatusCode.ERROR });
 }
 

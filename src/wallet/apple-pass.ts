@@ -40,7 +40,8 @@ export class ApplePassBuilder {
   }
 
   #loadTemplate(): Promise<PKPass> {
-    this.#template ??= passkit().then(({ PKPass }) => {
+    if (this.#template) return this.#template;
+    const loading = passkit().then(({ PKPass }) => {
       const passJson = {
         formatVersion: 1,
         passTypeIdentifier: this.signer.passTypeIdentifier,
@@ -52,7 +53,12 @@ export class ApplePassBuilder {
       };
       return new PKPass({ 'pass.json': Buffer.from(JSON.stringify(passJson)) }, this.signer.certificates);
     });
-    return this.#template;
+    // A failed load is not kept: the next pass tries again rather than failing until a restart.
+    loading.catch(() => {
+      if (this.#template === loading) this.#template = undefined;
+    });
+    this.#template = loading;
+    return loading;
   }
 
   identity(webServiceURL: string): PassIdentity {
