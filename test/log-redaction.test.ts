@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
-import { systemActor, WriteSource } from '../src/domain/context.ts';
-import { createStore } from '../src/domain/stores/store.service.ts';
-import { startRuntime } from '../src/runtime.ts';
 import { createScratchDatabase, type ScratchDatabase } from './helpers/database.ts';
-import { seedCard } from './helpers/factories.ts';
 import { eventually } from './helpers/live.ts';
 import { RunningProcess } from './helpers/process.ts';
+import { seedScratchStore } from './helpers/runtime.ts';
 
 let scratch: ScratchDatabase;
 let gateway: RunningProcess;
@@ -17,15 +13,7 @@ let cardId: number;
 
 beforeAll(async () => {
   scratch = await createScratchDatabase();
-  const runtime = await startRuntime(loadConfig({ DATABASE_URL: scratch.url, SEED_DEMO: 'false' }), { migrate: false });
-  try {
-    const created = await createStore(runtime.deps.db, 'Log store');
-    token = created.token;
-    storeId = created.store.id;
-    cardId = (await seedCard(runtime.deps, systemActor(storeId, WriteSource.REST))).card.id;
-  } finally {
-    await runtime.close();
-  }
+  ({ token, storeId, cardId } = await seedScratchStore(scratch.url, 'Log store'));
   gateway = new RunningProcess(['--import', 'tsx', 'src/main.ts'], { DATABASE_URL: scratch.url, PORT: '0', SEED_DEMO: 'false' });
   url = (await gateway.waitForOutput(/listening on (http:\/\/\S+)/))[1]!;
 }, 60_000);

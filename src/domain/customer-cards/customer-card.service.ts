@@ -2,8 +2,8 @@ import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { DomainError, ErrorCode, FieldErrorCollector, invalid, notFound } from '../errors.ts';
-import { checkIdempotencyKey, idempotent, isForeignKeyViolation, recordKey } from '../idempotency.ts';
-import { announce, type LedgerEntryRow, postLedgerEntry, type RedemptionRow } from '../ledger/ledger.ts';
+import { checkIdempotencyKey, type IdempotencyRequest, idempotent, isForeignKeyViolation, recordKey } from '../idempotency.ts';
+import { announce, type EarnStamps, type LedgerEntryRow, postLedgerEntry, type RedemptionRow, type RemoveStamps } from '../ledger/ledger.ts';
 import { checkIdInput, isDatabaseId } from '../validation.ts';
 import { cardExpired, isExpired } from '../cards/card.rules.ts';
 
@@ -78,27 +78,47 @@ export async function addStamps(deps: Deps, actor: Actor, input: AddStampsInput)
         params: { customerCardId: current.id, stamps, ...(input.skipNotifications ? { skipNotifications: true } : {}) },
       }
     : undefined;
+  const change = {
+    kind: 'STAMP',
+    customerCardId: current.id,
+    card: current.card,
+    stamps,
+    notify: !input.skipNotifications,
+    idempotencyKey: key ?? null,
+  } as const;
+  return postKeyedChange(deps, actor, request, input, change, () => {
+    if (current.card.archivedAt) {
+      throw new DomainError(ErrorCode.CARD_ARCHIVED, 'The card is archived and takes no stamps', {
+        stamps: ['cannot be added to an archived card'],
+      });
+    }
+    if (isExpired(current.card)) throw cardExpired(current.card.expiresAt!, 'stamps', 'stamps');
+  });
+}
+
+/**
+ * One change to a customer card's balance under an idempotency key (stamps and corrections): the
+ * ledger entry and the key in one transaction, announced after commit; a retry with the key answers
+ * with the entry it names and writes nothing. `check` runs only on the first run, so a retry is
+ * never refused by a rule that the first call passed. The card was read just before; it is not read
+ * again inside the transaction.
+ */
+export function postKeyedChange(
+  deps: Deps,
+  actor: Actor,
+  request: IdempotencyRequest | undefined,
+  ref: CustomerCardRef,
+  change: EarnStamps | RemoveStamps,
+  check?: () => void,
+): Promise<StampResult> {
   return idempotent(
     deps.db,
     actor.storeId,
     request,
     async (): Promise<StampResult> => {
-      if (current.card.archivedAt) {
-        throw new DomainError(ErrorCode.CARD_ARCHIVED, 'The card is archived and takes no stamps', {
-          stamps: ['cannot be added to an archived card'],
-        });
-      }
-      if (isExpired(current.card)) throw cardExpired(current.card.expiresAt!, 'stamps', 'stamps');
+      check?.();
       const posting = await deps.db.$transaction(async (tx) => {
-        // The card was read just before; reading it again in here would only cost statements.
-        const posted = await postLedgerEntry(tx, deps, actor, {
-          kind: 'STAMP',
-          customerCardId: current.id,
-          card: current.card,
-          stamps,
-          notify: !input.skipNotifications,
-          idempotencyKey: key ?? null,
-        });
+        const posted = await postLedgerEntry(tx, deps, actor, change);
         if (request) await recordKey(tx, actor.storeId, request, posted.ledgerEntry.id);
         return posted;
       }, TX_OPTIONS);
@@ -107,7 +127,7 @@ export async function addStamps(deps: Deps, actor: Actor, input: AddStampsInput)
     },
     async (ledgerEntryId) => {
       const ledgerEntry = await deps.db.ledgerEntry.findUniqueOrThrow({ where: { id: ledgerEntryId } });
-      return { customerCard: await getCustomerCard(deps, actor, input), ledgerEntry, replayed: true };
+      return { customerCard: await getCustomerCard(deps, actor, ref), ledgerEntry, replayed: true };
     },
   );
 }

@@ -2,10 +2,9 @@ import { assertPerformAction } from '../../auth/policy.ts';
 import type { Tx } from '../../db/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { DomainError, ErrorCode, FieldErrorCollector } from '../errors.ts';
-import { checkIdempotencyKey, idempotent, recordKey } from '../idempotency.ts';
-import { announce, postLedgerEntry } from '../ledger/ledger.ts';
+import { checkIdempotencyKey } from '../idempotency.ts';
 import { checkInteger, checkText } from '../validation.ts';
-import { type CustomerCardRef, getCustomerCard, type StampResult } from './customer-card.service.ts';
+import { type CustomerCardRef, getCustomerCard, postKeyedChange, type StampResult } from './customer-card.service.ts';
 
 /** A correction's reason is required and at most this long. */
 export const MAX_CORRECTION_REASON_LENGTH = 200;
@@ -17,9 +16,6 @@ export interface RemoveStampsInput extends CustomerCardRef {
   reason: unknown;
   idempotencyKey?: string | null;
 }
-
-// Concurrent writes on one card queue on its row lock; the same room as stamps get.
-const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
 
 /**
  * Whether `actor` may take `stamps` off `customerCard` (the policy's `ledger.removeStamps`): an admin
@@ -61,33 +57,16 @@ export async function removeStamps(deps: Deps, actor: Actor, input: RemoveStamps
   const stamps = input.stamps as number;
   const reason = (input.reason as string).trim();
   const request = key ? { key, operation: 'removeStamps', params: { customerCardId: current.id, stamps, reason } } : undefined;
-  return idempotent(
-    deps.db,
-    actor.storeId,
-    request,
-    async (): Promise<StampResult> => {
-      const posting = await deps.db.$transaction(async (tx) => {
-        const posted = await postLedgerEntry(tx, deps, actor, {
-          kind: 'CORRECTION',
-          customerCardId: current.id,
-          card: current.card,
-          stamps,
-          reason,
-          notEnough: () => notEnoughToRemove(stamps),
-          authorize: (locked) => assertMayRemoveStamps(locked, actor, current.id, stamps),
-          idempotencyKey: key ?? null,
-        });
-        if (request) await recordKey(tx, actor.storeId, request, posted.ledgerEntry.id);
-        return posted;
-      }, TX_OPTIONS);
-      announce(deps, posting);
-      return { customerCard: posting.customerCard, ledgerEntry: posting.ledgerEntry, replayed: false };
-    },
-    async (ledgerEntryId) => {
-      const ledgerEntry = await deps.db.ledgerEntry.findUniqueOrThrow({ where: { id: ledgerEntryId } });
-      return { customerCard: await getCustomerCard(deps, actor, input), ledgerEntry, replayed: true };
-    },
-  );
+  return postKeyedChange(deps, actor, request, input, {
+    kind: 'CORRECTION',
+    customerCardId: current.id,
+    card: current.card,
+    stamps,
+    reason,
+    notEnough: () => notEnoughToRemove(stamps),
+    authorize: (locked) => assertMayRemoveStamps(locked, actor, current.id, stamps),
+    idempotencyKey: key ?? null,
+  });
 }
 
 function notEnoughToRemove(stamps: number): DomainError {
