@@ -3,7 +3,7 @@ import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
-import { idempotent, recordKey, checkIdempotencyKey } from '../idempotency.ts';
+import { createAudited } from '../audited-create.ts';
 import { definedOnly, isDatabaseId, pickKnown } from '../validation.ts';
 import { CARD_DEFAULTS, type CardAttributes, normalizeCardInput, STAMP_LIMIT_ATTRIBUTES, validateCard } from './card.rules.ts';
 import { enqueueCardPassesUpdate } from '../wallet/pass-updates.ts';
@@ -51,19 +51,11 @@ export async function createCard(
   const given = definedOnly(pickKnown(normalizeCardInput(input), CARD_KEYS));
   const merged = { ...CARD_DEFAULTS, name: '', ...given } as CardAttributes;
   validateCard(merged, new Set([...Object.keys(given), 'name', 'initialStamps']));
-  const key = checkIdempotencyKey(idempotencyKey);
-  const request = key ? { key, operation: 'createCard', params: given } : undefined;
-  return idempotent(
-    deps.db,
-    actor.storeId,
-    request,
-    () =>
-      deps.db.$transaction(async (tx) => {
-        const card = await tx.card.create({ data: { ...merged, storeId: actor.storeId } });
-        await appendAudit(tx, actor, { action: 'card.create', targetType: 'Card', targetId: card.id, before: null, after: card });
-        if (request) await recordKey(tx, actor.storeId, request, card.id);
-        return card;
-      }),
+  return createAudited(
+    deps,
+    actor,
+    { action: 'card.create', targetType: 'Card', operation: 'createCard', params: given, idempotencyKey },
+    (tx) => tx.card.create({ data: { ...merged, storeId: actor.storeId } }),
     (id) => getCard(deps, actor, id),
   );
 }

@@ -3,7 +3,7 @@ import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { notFound } from '../errors.ts';
-import { checkIdempotencyKey, idempotent, recordKey } from '../idempotency.ts';
+import { createAudited } from '../audited-create.ts';
 import { definedOnly } from '../validation.ts';
 import { type LocationAttributes, validateLocation } from './location.rules.ts';
 
@@ -46,19 +46,11 @@ export async function createLocation(
   const given = definedOnly(trimmed(input));
   const merged = { name: '', address: '', latitude: null, longitude: null, ...given } as LocationAttributes;
   validateLocation(merged, new Set([...Object.keys(given), 'name', 'address']));
-  const key = checkIdempotencyKey(idempotencyKey);
-  const request = key ? { key, operation: 'createLocation', params: given } : undefined;
-  return idempotent(
-    deps.db,
-    actor.storeId,
-    request,
-    () =>
-      deps.db.$transaction(async (tx) => {
-        const location = await tx.location.create({ data: { ...merged, storeId: actor.storeId } });
-        await appendAudit(tx, actor, { action: 'location.create', targetType: 'Location', targetId: location.id, before: null, after: location });
-        if (request) await recordKey(tx, actor.storeId, request, location.id);
-        return location;
-      }),
+  return createAudited(
+    deps,
+    actor,
+    { action: 'location.create', targetType: 'Location', operation: 'createLocation', params: given, idempotencyKey },
+    (tx) => tx.location.create({ data: { ...merged, storeId: actor.storeId } }),
     (id) => getLocation(deps, actor, id),
   );
 }

@@ -5,7 +5,7 @@ import type { Prisma } from '../../generated/sqlite/client.ts';
 import { getCard } from '../cards/card.service.ts';
 import type { Actor, Deps } from '../context.ts';
 import { DomainError, ErrorCode, notFound } from '../errors.ts';
-import { checkIdempotencyKey, idempotent, recordKey } from '../idempotency.ts';
+import { createAudited } from '../audited-create.ts';
 import { definedOnly } from '../validation.ts';
 import { type PosterAttributes, posterDefaults, validatePoster } from './poster.rules.ts';
 
@@ -63,21 +63,11 @@ export async function createPoster(
   const given = definedOnly(input);
   const merged = { ...posterDefaults(card), ...given } as PosterAttributes;
   validatePoster(merged, new Set(Object.keys(given)));
-  const key = checkIdempotencyKey(idempotencyKey);
-  const request = key ? { key, operation: 'createPoster', params: { cardId, ...given } } : undefined;
-  return idempotent(
-    deps.db,
-    actor.storeId,
-    request,
-    () =>
-      deps.db.$transaction(async (tx) => {
-        const poster = await tx.poster.create({
-          data: { ...merged, storeId: actor.storeId, cardId: card.id, slug: newSlug() },
-        });
-        await appendAudit(tx, actor, { action: 'poster.create', targetType: 'Poster', targetId: poster.id, before: null, after: poster });
-        if (request) await recordKey(tx, actor.storeId, request, poster.id);
-        return poster;
-      }),
+  return createAudited(
+    deps,
+    actor,
+    { action: 'poster.create', targetType: 'Poster', operation: 'createPoster', params: { cardId, ...given }, idempotencyKey },
+    (tx) => tx.poster.create({ data: { ...merged, storeId: actor.storeId, cardId: card.id, slug: newSlug() } }),
     (id) => getPoster(deps, actor, id),
   );
 }

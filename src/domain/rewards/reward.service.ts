@@ -4,7 +4,8 @@ import type { Prisma } from '../../generated/sqlite/client.ts';
 import { getCard } from '../cards/card.service.ts';
 import type { Actor, Deps } from '../context.ts';
 import { DomainError, ErrorCode, FieldErrorCollector, notFound } from '../errors.ts';
-import { checkIdempotencyKey, idempotent, isForeignKeyViolation, recordKey } from '../idempotency.ts';
+import { createAudited } from '../audited-create.ts';
+import { isForeignKeyViolation } from '../idempotency.ts';
 import { checkIdInput, checkInteger, checkText, definedOnly, isDatabaseId, pickKnown } from '../validation.ts';
 import { enqueueCardPassesUpdate } from '../wallet/pass-updates.ts';
 
@@ -81,32 +82,26 @@ export async function createReward(
   const card = await getCard(deps, actor, cardId);
   const given = definedOnly(pickKnown(input, REWARD_KEYS));
   validateReward(given, card.stampsRequired, true);
-  const key = checkIdempotencyKey(idempotencyKey);
-  const request = key ? { key, operation: 'createReward', params: { cardId, ...given } } : undefined;
-  return idempotent(
-    deps.db,
-    actor.storeId,
-    request,
-    () =>
-      deps.db.$transaction(async (tx) => {
-        const position =
-          given.position ?? (await tx.reward.count({ where: { cardId: card.id } }));
-        const reward = await tx.reward.create({
-          data: {
-            storeId: actor.storeId,
-            cardId: card.id,
-            name: given.name as string,
-            description: given.description ?? null,
-            stampsRequired: given.stampsRequired as number,
-            position,
-            active: given.active ?? true,
-          },
-        });
-        await appendAudit(tx, actor, { action: 'reward.create', targetType: 'Reward', targetId: reward.id, before: null, after: reward });
-        if (request) await recordKey(tx, actor.storeId, request, reward.id);
-        await enqueueCardPassesUpdate(tx, card.id);
-        return reward;
-      }),
+  return createAudited(
+    deps,
+    actor,
+    { action: 'reward.create', targetType: 'Reward', operation: 'createReward', params: { cardId, ...given }, idempotencyKey },
+    async (tx) => {
+      const position = given.position ?? (await tx.reward.count({ where: { cardId: card.id } }));
+      const reward = await tx.reward.create({
+        data: {
+          storeId: actor.storeId,
+          cardId: card.id,
+          name: given.name as string,
+          description: given.description ?? null,
+          stampsRequired: given.stampsRequired as number,
+          position,
+          active: given.active ?? true,
+        },
+      });
+      await enqueueCardPassesUpdate(tx, card.id);
+      return reward;
+    },
     (id) => getReward(deps, actor, id),
   );
 }

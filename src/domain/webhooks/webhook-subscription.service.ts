@@ -3,7 +3,8 @@ import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
-import { checkIdempotencyKey, idempotent, recordKey } from '../idempotency.ts';
+import { createAudited } from '../audited-create.ts';
+import { checkIdempotencyKey } from '../idempotency.ts';
 import { isWebhookEvent, ALL_EVENTS } from './webhook-events.ts';
 import { newSigningSecret, openSecret, sealSecret } from './secret-box.ts';
 import { BlockedAddressError, resolvePublicAddresses } from './target-resolution.ts';
@@ -109,31 +110,26 @@ export async function createWebhookSubscription(
   const touched = new Set(['targetUrl', 'events', 'payloadFormat', ...(input.description === undefined ? [] : ['description'])]);
   validateSubscription(merged, touched, eventsField(input), deps.webhooks.allowPrivateUrls);
   await checkTargetResolves(deps, merged.targetUrl);
-  const key = checkIdempotencyKey(idempotencyKey);
-  const request = key ? { key, operation: 'createWebhookSubscription', params: input } : undefined;
+  // A malformed key is refused before the secret is sealed (which may write the store's sealing key).
+  checkIdempotencyKey(idempotencyKey);
   const enabled = input.enabled ?? true;
   const secretSealed = await sealSecret(deps.db, actor.storeId, newSigningSecret());
-  return idempotent(
-    deps.db,
-    actor.storeId,
-    request,
-    () =>
-      deps.db.$transaction(async (tx) => {
-        const row = await tx.webhookSubscription.create({
-          data: {
-            storeId: actor.storeId,
-            targetUrl: merged.targetUrl,
-            description: merged.description,
-            events: merged.events as Prisma.InputJsonValue,
-            payloadFormat: merged.payloadFormat,
-            enabled,
-            secretSealed,
-            ...(enabled ? {} : { disabledAt: new Date(), disabledReason: DisabledReason.BY_USER }),
-          },
-        });
-        await appendAudit(tx, actor, { action: 'webhook.create', targetType: 'WebhookSubscription', targetId: row.id, before: null, after: row });
-        if (request) await recordKey(tx, actor.storeId, request, row.id);
-        return row;
+  return createAudited(
+    deps,
+    actor,
+    { action: 'webhook.create', targetType: 'WebhookSubscription', operation: 'createWebhookSubscription', params: input, idempotencyKey },
+    (tx) =>
+      tx.webhookSubscription.create({
+        data: {
+          storeId: actor.storeId,
+          targetUrl: merged.targetUrl,
+          description: merged.description,
+          events: merged.events as Prisma.InputJsonValue,
+          payloadFormat: merged.payloadFormat,
+          enabled,
+          secretSealed,
+          ...(enabled ? {} : { disabledAt: new Date(), disabledReason: DisabledReason.BY_USER }),
+        },
       }),
     (id) => getWebhookSubscription(deps, actor, id),
   );
