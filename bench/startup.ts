@@ -41,7 +41,8 @@ if (flags.help) {
   --mode M     built (npm start), uncached (npm start without Node's compile cache) or ts
                (npm run start:ts, tsx on the sources) (repeatable; default built and ts)
   --json       print the results as JSON
-  BENCH_NODE=/path/to/node runs npm and the gateway under that Node binary.`);
+  BENCH_NODE=/path/to/node runs npm and the gateway under that Node binary (same major version:
+  node_modules is built for one); for another major: bench/on-node 24 bench:startup -- [options]`);
   process.exit(0);
 }
 
