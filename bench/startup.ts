@@ -15,7 +15,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort } from '../test/helpers/process.ts';
 
-const MODES = { built: 'start', ts: 'start:ts' } as const;
+// `uncached` is `npm start` with Node's compile cache turned off, to measure what the cache saves
+// (Node 22.1 and later; Node 20 has no cache, so there both are the same).
+const MODES = {
+  built: { script: 'start', env: {} },
+  uncached: { script: 'start', env: { NODE_DISABLE_COMPILE_CACHE: '1' } },
+  ts: { script: 'start:ts', env: {} },
+} as const;
 type Mode = keyof typeof MODES;
 
 const { values: flags } = parseArgs({
@@ -32,16 +38,18 @@ if (flags.help) {
   console.log(`npm run bench:startup -- [options]
   --runs N     measured starts per mode (default 3); medians are reported
   --idle S     seconds the gateway idles after its first /healthz 200 before its memory is read (default 5)
-  --mode M     built (npm start) or ts (npm run start:ts, tsx on the sources) (repeatable; default both)
+  --mode M     built (npm start), uncached (npm start without Node's compile cache) or ts
+               (npm run start:ts, tsx on the sources) (repeatable; default built and ts)
   --json       print the results as JSON
-  BENCH_NODE=/path/to/node runs npm and the gateway under that Node binary.`);
+  BENCH_NODE=/path/to/node runs npm and the gateway under that Node binary (same major version:
+  node_modules is built for one); for another major: bench/on-node 24 bench:startup -- [options]`);
   process.exit(0);
 }
 
 const runs = Number(flags.runs);
 const idleSeconds = Number(flags.idle);
 const modes = (flags.mode ?? ['built', 'ts']) as Mode[];
-for (const mode of modes) if (!(mode in MODES)) fail(`unknown --mode ${mode} (built or ts)`);
+for (const mode of modes) if (!(mode in MODES)) fail(`unknown --mode ${mode} (built, uncached or ts)`);
 if (!Number.isInteger(runs) || runs < 1) fail('--runs must be a positive integer');
 if (!(idleSeconds >= 0)) fail('--idle must be a number of seconds');
 
@@ -134,18 +142,18 @@ async function startOnce(mode: Mode, databaseUrl: string): Promise<Sample> {
   const port = await freePort();
   const started = performance.now();
   // Its own process group, so that the whole tree is stopped at the end.
-  const child = spawn(npm, ['run', '--silent', MODES[mode]], {
+  const child = spawn(npm, ['run', '--silent', MODES[mode].script], {
     cwd: repoRoot,
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, PATH: pathEnv, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_REQUESTS: 'false', SEED_DEMO: undefined, REDIS_URL: undefined },
+    env: { ...process.env, PATH: pathEnv, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_REQUESTS: 'false', SEED_DEMO: undefined, REDIS_URL: undefined, ...MODES[mode].env },
   });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   try {
     const url = `http://127.0.0.1:${port}/healthz`;
     while (!(await healthy(url))) {
-      if (child.exitCode !== null) throw new Error(`npm run ${MODES[mode]} exited with ${child.exitCode}:\n${stderr}`);
+      if (child.exitCode !== null) throw new Error(`npm run ${MODES[mode].script} exited with ${child.exitCode}:\n${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const startMs = performance.now() - started;
@@ -181,7 +189,7 @@ const median = (values: number[]) => {
 const dir = mkdtempSync(join(tmpdir(), 'stampline-startup-'));
 const databaseUrl = `file:${join(dir, 'bench.db')}`;
 const loadBefore = loadavg();
-const samples: Record<Mode, Sample[]> = { built: [], ts: [] };
+const samples: Record<Mode, Sample[]> = { built: [], uncached: [], ts: [] };
 try {
   log(`migrating and seeding ${databaseUrl} (unmeasured first start)…`);
   await startOnce(modes[0]!, databaseUrl);
@@ -198,7 +206,7 @@ try {
 
 const results = modes.map((mode) => ({
   mode,
-  command: `npm run ${MODES[mode]}`,
+  command: `${Object.entries(MODES[mode].env).map(([name, value]) => `${name}=${value} `).join('')}npm run ${MODES[mode].script}`,
   startMs: Math.round(median(samples[mode].map((s) => s.startMs))),
   cpuMs: Math.round(median(samples[mode].map((s) => s.cpuMs))),
   treeMiB: Math.round(median(samples[mode].map((s) => s.treeMiB))),
@@ -210,14 +218,14 @@ const node = process.env.BENCH_NODE ?? process.execPath;
 if (flags.json) {
   console.log(JSON.stringify({ node, runs, idleSeconds, loadBefore, loadAfter: loadavg(), results }, null, 2));
 } else {
-  const base = results.find((r) => r.mode === 'ts');
+  const base = results.find((r) => r.mode === 'ts') ?? results.find((r) => r.mode === 'uncached');
   const ratio = (value: number, of: number | undefined) => (of ? ` (${(value / of).toFixed(2)}×)` : '');
   console.log(`node ${node}; ${runs} starts per mode, medians; idle ${idleSeconds} s before memory is read`);
   console.log(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log('| command | start → first /healthz 200 | CPU time until then | idle RSS, process tree | idle RSS, gateway process |');
   console.log('|---|---|---|---|---|');
   for (const r of results) {
-    const of = r.mode === 'ts' ? undefined : base;
+    const of = r === base ? undefined : base;
     console.log(`| \`${r.command}\` | ${r.startMs} ms${ratio(r.startMs, of?.startMs)} | ${r.cpuMs} ms${ratio(r.cpuMs, of?.cpuMs)} | ${r.treeMiB} MiB${ratio(r.treeMiB, of?.treeMiB)} | ${r.gatewayMiB} MiB${ratio(r.gatewayMiB, of?.gatewayMiB)} |`);
   }
   for (const r of results) console.log(`\n${r.command} process tree:\n  ${r.processes.join('\n  ')}`);

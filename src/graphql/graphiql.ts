@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Context } from 'hono';
 import { accepts } from 'hono/accepts';
 import type { GraphiQLOptions } from 'graphql-yoga';
@@ -38,7 +37,10 @@ const compressors: Record<Exclude<Encoding, 'identity'>, (page: Buffer) => Promi
 };
 
 /**
- * GraphiQL, bundled whole into one HTML page of about 9 MB. Rendered once, and compressed once per
+ * GraphiQL, bundled whole into one HTML page of about 9 MB. Its module (the page as one string) is
+ * imported by the first request for the page, not at start: held from start on, it would be about
+ * 45 MiB of an idle gateway's memory that most processes never use (the import is about 0.45 s of CPU,
+ * paid once by that request). Rendered once, and compressed once per
  * encoding (about 1.9 MB brotli, 2.4 MB gzip) on the first request that asks for it, in zlib's thread
  * pool: compressing it per request, as the general compression does for other answers, would cost
  * most of a second of CPU each time. Served with a weak ETag and `no-cache`, so a browser revalidates
@@ -49,8 +51,13 @@ export class GraphiQLPage {
   readonly etag: string;
   readonly #encoded = new Map<Encoding, Promise<Buffer>>();
 
-  constructor(options: GraphiQLOptions = GRAPHIQL_OPTIONS) {
-    this.#html = Buffer.from(renderGraphiQL(options));
+  static async load(options: GraphiQLOptions = GRAPHIQL_OPTIONS): Promise<GraphiQLPage> {
+    const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
+    return new GraphiQLPage(renderGraphiQL(options));
+  }
+
+  private constructor(html: string) {
+    this.#html = Buffer.from(html);
     this.etag = `W/"${createHash('sha256').update(this.#html).digest('base64url').slice(0, 27)}"`;
     this.#encoded.set('identity', Promise.resolve(this.#html));
   }

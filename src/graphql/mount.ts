@@ -16,8 +16,8 @@ import { GraphiQLPage } from './graphiql.ts';
 import { createIntrospectionServer } from './introspection.ts';
 import { armor, GRAPHQL_PATH, type GraphQLServer } from './yoga.ts';
 
-// One page for the process: rendered and compressed once, on first use.
-let graphiql: GraphiQLPage | undefined;
+// One page for the process: loaded, rendered and compressed once, on first use.
+let graphiql: Promise<GraphiQLPage> | undefined;
 
 /** A refusal before GraphQL runs, in GraphQL's error shape. */
 function refuse(c: Context, status: ContentfulStatusCode, message: string, code: string, headers: Record<string, string> = {}) {
@@ -52,7 +52,7 @@ export function mountGraphQL(app: Hono, yoga: GraphQLServer, runtime: Runtime): 
   );
   const introspection = createIntrospectionServer(GRAPHQL_PATH, armor());
   app.on(['GET', 'POST', 'OPTIONS'], GRAPHQL_PATH, async (c) => {
-    if (c.req.method === 'GET' && shouldRenderGraphiQL(c.req.raw)) return (graphiql ??= new GraphiQLPage()).respond(c);
+    if (c.req.method === 'GET' && shouldRenderGraphiQL(c.req.raw)) return (await (graphiql ??= GraphiQLPage.load())).respond(c);
     const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
     let viewer: Viewer | undefined;
     try {

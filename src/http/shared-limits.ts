@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Runtime } from '../runtime.ts';
 import { log } from '../observability/log.ts';
@@ -38,6 +39,9 @@ export class SharedLimits {
     const { redisUrl, redisPrefix } = runtime.config;
     this.prefix = redisPrefix;
     if (!redisUrl) return;
+    // Loaded only when configured (about 20 MiB of a gateway's memory otherwise), and synchronously,
+    // so that the limits exist from the first request on.
+    const { Redis } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
     this.redis = new Redis(redisUrl, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
