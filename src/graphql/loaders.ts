@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Deps } from '../domain/context.ts';
+import { readActiveRewardsOfCards } from '../domain/rewards/active-rewards.sql.ts';
 import type { RewardRow } from '../domain/rewards/reward.service.ts';
 
 /**
@@ -45,10 +46,7 @@ export function createLoaders(deps: Deps, alongside?: LoadAlongside): Loaders {
   const { db } = deps;
   return {
     activeRewardsByCard: loaderOf(async (cardIds) => {
-      const rows = await db.reward.findMany({
-        where: { cardId: { in: cardIds }, active: true },
-        orderBy: [{ position: 'asc' }, { id: 'asc' }],
-      });
+      const rows = await readActiveRewardsOfCards(db, deps.provider, cardIds);
       return (id) => rows.filter((row) => row.cardId === id);
     }, alongside?.cardIds),
     rewardsCountByCard: loaderOf(async (cardIds) => {

@@ -81,6 +81,16 @@ describe('GET …/customer_cards/:id', () => {
     expect(response.body.available_rewards[0]).toMatchObject({ name: 'Cookie', stamps_required: 2, active: true });
   });
 
+  it('reads the customer card, its card and its rewards in one statement on either database', async () => {
+    const s = await scene({ stampsRequired: 5, initialStamps: 3 });
+    // A first request puts the token in the token cache, so the second sends no token lookup.
+    expectStatus(await s.api.get(s.cardPath), 200);
+    t.queries.length = 0;
+    const response = expectStatus(await s.api.get(s.cardPath), 200);
+    expect(response.body.available_rewards.map((reward: { name: string }) => reward.name)).toEqual(['Cookie']);
+    expect(t.queries.filter((sql) => !/api_tokens/.test(sql))).toHaveLength(1);
+  });
+
   it('answers 404 when the card is not the customer’s', async () => {
     const s = await scene();
     const other = await seedCustomerCard(deps(), s.actor, s.card.id);
