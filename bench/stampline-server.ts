@@ -19,6 +19,8 @@ const config = loadConfig({
   // Thousands of subscribers share one token here; the per-token limits would refuse them.
   RATE_LIMIT_PER_MINUTE: '100000000',
   LIVE_CONNECTIONS_PER_TOKEN: '1000000',
+  // A log line per subscriber's request would be measured as the gateway's work; the baseline logs none.
+  LOG_REQUESTS: 'false',
   ...process.env,
   PORT: '0',
   HOST: '127.0.0.1',

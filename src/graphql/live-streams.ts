@@ -104,28 +104,40 @@ function endable(source: AsyncIterable<ExecutionResult>, onFinish: () => void): 
   const iterator = source[Symbol.asyncIterator]();
   let finished = false;
   let farewell: ExecutionResult | undefined;
-  let interrupt = () => {};
-  const interrupted = new Promise<undefined>((resolve) => (interrupt = () => resolve(undefined)));
+  // Settles the read in progress, if any, when the stream is ended from outside. One per read, not a
+  // race against a promise that lives as long as the stream: every race would leave a reaction on it.
+  let interrupt: (() => void) | undefined;
   const finish = () => {
     if (finished) return;
     finished = true;
     onFinish();
   };
+  const last = (): IteratorResult<ExecutionResult> => {
+    const value = farewell;
+    farewell = undefined;
+    return value ? { done: false, value } : DONE;
+  };
   const stream: EndableStream = {
     [Symbol.asyncIterator]: () => stream,
-    async next() {
-      if (farewell === undefined) {
-        if (finished) return DONE;
-        const step = await Promise.race([iterator.next(), interrupted]);
-        // An event that arrives together with the end is not delivered.
-        if (step && farewell === undefined) {
-          if (step.done) finish();
-          return step;
-        }
-      }
-      const last = farewell;
-      farewell = undefined;
-      return last ? { done: false, value: last } : DONE;
+    next() {
+      if (farewell !== undefined) return Promise.resolve(last());
+      if (finished) return Promise.resolve(DONE);
+      return new Promise((resolve, reject) => {
+        interrupt = () => resolve(last());
+        iterator.next().then(
+          (step) => {
+            interrupt = undefined;
+            // An event that arrives together with the end is not delivered.
+            if (farewell !== undefined) return resolve(last());
+            if (step.done) finish();
+            resolve(step);
+          },
+          (error: unknown) => {
+            interrupt = undefined;
+            reject(error);
+          },
+        );
+      });
     },
     async return() {
       finish();
@@ -141,7 +153,7 @@ function endable(source: AsyncIterable<ExecutionResult>, onFinish: () => void): 
       if (finished) return;
       farewell = endedResult(reason);
       finish();
-      interrupt();
+      interrupt?.();
       void iterator.return?.();
     },
   };

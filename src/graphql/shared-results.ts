@@ -60,8 +60,8 @@ export function useSharedSubscriptionResults(options: {
       execute({ ...args, rootValue: event, contextValue: contextFor(args.contextValue as GraphQLContext, event) });
     return mapStream(stream[Symbol.asyncIterator](), (event) => {
       if (typeof event !== 'object' || event === null) return run(event);
-      let results = resultsByEvent.get(event);
-      if (!results) resultsByEvent.set(event, (results = new Map()));
+      const results = resultsByEvent.get(event) ?? new Map<string, PromiseOrValue<SharedResult>>();
+      if (results.size === 0) resultsByEvent.set(event, results);
       let result = results.get(key);
       if (!result) {
         const executed = run(event);
@@ -69,7 +69,16 @@ export function useSharedSubscriptionResults(options: {
           onResult?.(done, event, args.contextValue as GraphQLContext);
           return withCachedJson(done);
         };
-        result = executed instanceof Promise ? executed.then(finish) : finish(executed);
+        if (executed instanceof Promise) {
+          // Once executed, later readers take the result itself, not another step on a promise.
+          result = executed.then((done) => {
+            const shared = finish(done);
+            results.set(key, shared);
+            return shared;
+          });
+        } else {
+          result = finish(executed);
+        }
         results.set(key, result);
       }
       return result;
@@ -92,14 +101,20 @@ function withCachedJson(result: ExecutionResult): SharedResult {
   return result;
 }
 
-/** The events of `source` mapped to results; `return()` releases the source (and its subscription). */
+/**
+ * The events of `source` mapped to results; `return()` releases the source (and its subscription).
+ * Every subscriber reads through this for every event, so a read chains one step onto the source's
+ * promise rather than running an async function around it.
+ */
 function mapStream<T, U>(source: AsyncIterator<T>, map: (value: T) => PromiseOrValue<U>): AsyncIterableIterator<U> {
   const mapped: AsyncIterableIterator<U> = {
     [Symbol.asyncIterator]: () => mapped,
-    async next() {
-      const step = await source.next();
-      if (step.done) return { done: true, value: undefined };
-      return { done: false, value: await map(step.value) };
+    next() {
+      return source.next().then((step): PromiseOrValue<IteratorResult<U>> => {
+        if (step.done) return { done: true, value: undefined };
+        const value = map(step.value);
+        return value instanceof Promise ? value.then((done) => ({ done: false, value: done })) : { done: false, value };
+      });
     },
     async return() {
       await source.return?.();
