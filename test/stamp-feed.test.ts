@@ -124,7 +124,7 @@ describe('stamp feed', () => {
       const feed = createStampFeed(live, db());
       const stamp = (stamps = 1) => addStamps(t.runtime.deps, actor, { customerCardId: customerCard.id, stamps });
       /** Everything the log numbers after `after`: balance events, and `null` for the other types. */
-      const logged = (after: number) => readLoggedSequences(db(), actor.storeId, after, Number.MAX_SAFE_INTEGER, 1000);
+      const logged = (after: number) => readLoggedSequences(db(), actor.storeId, after, 2 ** 31 - 1, 1000);
       return { storeId: actor.storeId, customerCard, live, feed, stamp, logged };
     }
 
