@@ -22,7 +22,7 @@ const runtime = await startRuntime(
   { migrate: false },
 );
 const live = await createLivePubSub(runtime);
-const feed = createStampFeed(live);
+const feed = createStampFeed(live, runtime.deps.db);
 const cursors = await loadCursorSeal(runtime.deps.db);
 
 function send(response: ServerResponse, status: number, body: unknown) {

@@ -54,7 +54,7 @@ function slowClientLimits(requestTimeoutMs: number) {
  */
 export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const live = await createLivePubSub(runtime);
-  const feed = createStampFeed(live);
+  const feed = createStampFeed(live, runtime.deps.db);
   const connections = LiveConnections.of(runtime);
   runtime.metrics.countLiveConnectionsWith(() => connections.byTransport());
   const stopRevocations = live.onRevocation((tokenHash) => connections.revoked(tokenHash));

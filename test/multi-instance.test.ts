@@ -177,6 +177,12 @@ describe.runIf(testProvider === 'postgresql')('two gateway processes sharing Pos
           return { storeId: store.id, token, cards, reward: rewards[0]! };
         }),
       );
+      // A stream of the busy store on each gateway: both see every balance event in log order, each once,
+      // though the two gateways publish their own commits and race each other to Redis.
+      // The stream selects its cursor alone: nothing to read per event while 50 writers hold the pool.
+      const query = 'subscription($s: ID) { stampsChanged(storeId: $s) { cursor } }';
+      const busy = stores[0]!;
+      const streams = await Promise.all([a, b].map((gateway) => subscribeSse(gateway.url, busy.token, query, { s: globalIdOf('Store', busy.storeId) })));
       const writes = Array.from({ length: 50 }, async (_, i) => {
         const scene = stores[i % 5 === 0 ? 1 : 0]!;
         const { customer, customerCard } = scene.cards[i % scene.cards.length]!;
@@ -214,6 +220,19 @@ describe.runIf(testProvider === 'postgresql')('two gateway processes sharing Pos
           }
           expect(balance).toBe(stampsCount);
         }
+      }
+      const listed = await fetch(`${a.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${busy.token}` },
+        body: JSON.stringify({ query: '{ store { events(first: 100) { edges { cursor } } } }' }),
+      });
+      const logged = ((await listed.json()) as { data: { store: { events: { edges: Array<{ cursor: string }> } } } }).data.store.events.edges.map((edge) => edge.cursor);
+      expect(logged.length).toBeGreaterThan(10);
+      for (const stream of streams) {
+        const delivered: string[] = [];
+        for (let i = 0; i < logged.length; i++) delivered.push((await stream.results.data()).stampsChanged.cursor);
+        expect(delivered).toEqual(logged);
+        stream.close();
       }
     } finally {
       await runtime.close();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { addStamps } from '../src/domain/customer-cards/customer-card.service.ts';
 import { EventBus, type StampsChangedEvent } from '../src/domain/events.ts';
-import { createLivePubSub } from '../src/live/pubsub.ts';
+import { createLivePubSub, type StoreMessage } from '../src/live/pubsub.ts';
 import { startRuntime } from '../src/runtime.ts';
 import { seedCard, seedCustomerCard } from './helpers/factories.ts';
 import { newStore, useRuntime } from './helpers/runtime.ts';
@@ -18,7 +18,7 @@ const uniquePrefix = () => `stampline-test-${randomBytes(6).toString('hex')}:`;
  * files (and the other database's run) share the Redis server, so events are filtered.
  */
 function collect(
-  iterator: AsyncIterator<StampsChangedEvent>,
+  iterator: AsyncIterator<StoreMessage>,
   customerCardId: number,
   count: number,
   ms = 5000,
@@ -30,7 +30,7 @@ function collect(
       while (events.length < count) {
         const next = await iterator.next();
         if (next.done) break;
-        if (next.value.customerCardId === customerCardId) events.push(next.value);
+        if (next.value.type === 'stamps.changed' && next.value.customerCardId === customerCardId) events.push(next.value);
       }
       clearTimeout(timer);
       resolve(events);

@@ -3,6 +3,7 @@ import { type ExecutionResult, GraphQLError, getOperationAST } from 'graphql';
 import { maskError as defaultMaskError, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { ForbiddenError } from '../auth/policy.ts';
 import { DomainError, ErrorCode } from '../domain/errors.ts';
+import { EventsPrunedError } from '../domain/ledger/event-replay.ts';
 import { unavailableAnswer } from '../http/unavailable.ts';
 import { FeedClosedError } from '../live/stamp-feed.ts';
 import { logArgs, logger } from '../observability/log.ts';
@@ -191,6 +192,8 @@ function revealOrMask(error: unknown, message: string, isDev?: boolean): Error {
   if (original instanceof ForbiddenError) return reveal(original.message, { code: 'FORBIDDEN', action: original.action });
   if (original instanceof PothosValidationError) return reveal(original.message, { code: 'BAD_USER_INPUT' });
   if (original instanceof FeedClosedError) return reveal(original.message, { code: 'SUBSCRIPTION_ENDED' });
+  // A stream that can no longer go on without a gap (a replay overtaken by retention, a hole in live order).
+  if (original instanceof EventsPrunedError) return reveal(original.message, { code: 'CURSOR_EXPIRED' });
   const fault = unavailableAnswer('GraphQL', original);
   if (fault) {
     // A request that fails as a whole (authentication) is answered 503; yoga keeps 200 when data is partial.

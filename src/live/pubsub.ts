@@ -1,9 +1,24 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import type { StampsChangedEvent, TokenRevokedEvent } from '../domain/events.ts';
+import { STREAM_EVENT_TYPES } from '../domain/ledger/event-replay.ts';
 import type { Runtime } from '../runtime.ts';
 import { REVOCATIONS } from './revocation-channel.ts';
 import { log } from '../observability/log.ts';
+
+/**
+ * The numbers of a store's logged events that are not balance events (a customer created, a reward
+ * unlocked). They carry nothing a stream delivers, but announcing them lets a stream tell a number
+ * that will never come as a stamp from one still on its way (see stamp-feed.ts).
+ */
+export interface SequencesPassed {
+  type: 'sequences.passed';
+  storeId: number;
+  sequences: number[];
+}
+
+/** What a store's topic carries: every number of its event log, once, as one or the other. */
+export type StoreMessage = StampsChangedEvent | SequencesPassed;
 
 /**
  * Topics of the live API. Every stamp change goes out once, on its store's topic; subscribers
@@ -11,7 +26,7 @@ import { log } from '../observability/log.ts';
  * three times (and three times through Redis).
  */
 export type Topics = {
-  stamps: [storeId: number, event: StampsChangedEvent];
+  stamps: [storeId: number, message: StoreMessage];
   /** Revocation notices; through Redis only, since in one process the event bus already carries them. */
   [REVOCATIONS]: [event: TokenRevokedEvent];
 };
@@ -141,6 +156,11 @@ export async function createLivePubSub(runtime: Runtime): Promise<LivePubSub> {
       if (redisUrl) pubsub.publish(REVOCATIONS, event);
     }
   });
+  const streamed = new Set<string>(STREAM_EVENT_TYPES);
+  const detachLogged = runtime.deps.logged.subscribe((appended) => {
+    const sequences = appended.events.filter((event) => !streamed.has(event.type)).map((event) => event.sequence);
+    if (sequences.length > 0) pubsub.publish('stamps', appended.storeId, { type: 'sequences.passed', storeId: appended.storeId, sequences });
+  });
   const notices = redisUrl ? pubsub.subscribe(REVOCATIONS)[Symbol.asyncIterator]() : undefined;
   if (notices) {
     void (async () => {
@@ -160,6 +180,7 @@ export async function createLivePubSub(runtime: Runtime): Promise<LivePubSub> {
     ping,
     close: async () => {
       detach();
+      detachLogged();
       await notices?.return?.();
       await closeRedis();
     },

@@ -15,12 +15,10 @@ const REPLAY_PAGE = 500;
  * committed after it is published after commit, hence into the buffer. The buffer is then drained,
  * skipping what the replay already gave (sequence at or below the last replayed one).
  *
- * Refuses with `EventsPrunedError` when the log no longer holds everything after the position. A
- * replay longer than the feed's buffer (1,000 live events while reading) ends the stream like any
- * slow reader; the client resumes again from its last cursor.
- *
- * `onPage` sees each page of replayed events as it is read, before any of them is delivered: what
- * delivers them can then load what they need for the whole page at once (see replay-pages.ts).
+ * Refuses with `EventsPrunedError` when the log no longer holds everything after the position, and
+ * ends with it when retention overtakes a long replay (checked after every page). A replay longer than
+ * the feed's buffer (1,000 live events while reading) ends the stream like any slow reader; the client
+ * resumes again from its last cursor.
  */
 export async function resumeStampFeed(
   feed: StampFeed,
@@ -28,25 +26,38 @@ export async function resumeStampFeed(
   storeId: number,
   filter: StampFilter,
   afterSequence: number,
-  signal?: AbortSignal,
-  onPage?: (events: readonly StampsChangedEvent[]) => void,
+  options: ResumeOptions = {},
 ): Promise<AsyncIterableIterator<StampsChangedEvent>> {
+  const { signal, onPage, pageSize = REPLAY_PAGE } = options;
   const live = await feed.subscribe(storeId, filter, signal);
+  // Pruning removes the oldest numbers first, so a page read while the log still held the number after
+  // `after` is complete; asking after the read covers everything the read saw.
+  const readPage = async (after: number) => {
+    const page = await readStampEvents(db, storeId, filter, { afterSequence: after, limit: pageSize });
+    if (await eventsPrunedAfter(db, storeId, after)) throw new EventsPrunedError();
+    onPage?.(page);
+    return page;
+  };
   let first: StampsChangedEvent[];
   try {
-    first = await readStampEvents(db, storeId, filter, { afterSequence, limit: REPLAY_PAGE });
-    if (await eventsPrunedAfter(db, storeId, afterSequence)) throw new EventsPrunedError();
+    first = await readPage(afterSequence);
   } catch (error) {
     await live.return?.();
     throw error;
   }
-  onPage?.(first);
-  const nextPage = async (after: number) => {
-    const page = await readStampEvents(db, storeId, filter, { afterSequence: after, limit: REPLAY_PAGE });
-    onPage?.(page);
-    return page;
-  };
-  return merged(live, first, nextPage, afterSequence);
+  return merged(live, first, readPage, afterSequence, pageSize);
+}
+
+export interface ResumeOptions {
+  /** Releases the stream when it aborts (see `StampFeed.subscribe`). */
+  signal?: AbortSignal;
+  /**
+   * Sees each page of replayed events as it is read, before any of them is delivered: what delivers
+   * them can then load what they need for the whole page at once (see replay-pages.ts).
+   */
+  onPage?: (events: readonly StampsChangedEvent[]) => void;
+  /** Events per read of the log; 500 unless a test needs many pages. */
+  pageSize?: number;
 }
 
 /** `replayed` and the pages after it, then `live` without what they already gave. */
@@ -55,6 +66,7 @@ function merged(
   firstPage: StampsChangedEvent[],
   nextPage: (afterSequence: number) => Promise<StampsChangedEvent[]>,
   afterSequence: number,
+  pageSize: number,
 ): AsyncIterableIterator<StampsChangedEvent> {
   let page = firstPage;
   let index = 0;
@@ -71,11 +83,17 @@ function merged(
           last = event.sequence;
           return { done: false, value: event };
         }
-        if (page.length < REPLAY_PAGE) {
+        if (page.length < pageSize) {
           replaying = false;
           break;
         }
-        page = await nextPage(last);
+        try {
+          page = await nextPage(last);
+        } catch (error) {
+          ended = true;
+          await live.return?.();
+          throw error;
+        }
         index = 0;
         if (ended) return { done: true, value: undefined };
       }

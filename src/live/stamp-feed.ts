@@ -1,4 +1,6 @@
 import type { StampsChangedEvent } from '../domain/events.ts';
+import type { Db } from '../db/client.ts';
+import { EventsPrunedError, lastSequenceOf, readLoggedSequences } from '../domain/ledger/event-replay.ts';
 import type { LivePubSub } from './pubsub.ts';
 import { log } from '../observability/log.ts';
 
@@ -37,19 +39,36 @@ interface Subscriber {
 
 interface StoreChannel {
   subscribers: Set<Subscriber>;
-  source: AsyncIterator<StampsChangedEvent>;
-  listening: Promise<void>;
+  /** Resolves once the channel receives the store's events and knows where its order starts. */
+  ready: Promise<void>;
+  stop(): void;
 }
 
 const DEFAULT_MAX_QUEUED = 1000;
 const FAN_OUT_BATCH = 256;
+/**
+ * How long a number may be missing while later ones wait before the log is asked for it. Long enough
+ * for a publish racing another (two gateways, two connections) to arrive; short enough not to be seen.
+ */
+export const GAP_WAIT_MS = 40;
+/** Numbers read from the log per query when filling a hole (a Redis outage can leave a long one). */
+const FILL_PAGE = 500;
 
 /**
  * Fans the pub/sub's per-store topic out to subscribers. Each store with subscribers holds exactly
  * one pub/sub subscription (one Redis channel), however many streams it feeds, and drops it when its
  * last stream ends; so a thousand subscribe/unsubscribe cycles leave nothing behind.
+ *
+ * Events go out in the order of the store's event log, each once. Publishing is not ordered (two
+ * gateways, or two connections of one, publish after their own commits), so the channel keeps the next
+ * number it expects (the store's last number when it opens, read once) and holds what comes early. Every
+ * logged number is announced on the topic, balance events with their payload and the others as
+ * `sequences.passed`, so a hole is noticed at once; one still open after `GAP_WAIT_MS` is read from the
+ * log, once for the channel whatever its number of streams. Numbers are taken in commit order, so when
+ * a later one has been published every earlier one is committed: a hole the log cannot fill was
+ * pruned, and ends every stream of the store with `EventsPrunedError` rather than skip it.
  */
-export function createStampFeed(live: Pick<LivePubSub, 'pubsub' | 'listening'>, options: { maxQueued?: number } = {}): StampFeed {
+export function createStampFeed(live: Pick<LivePubSub, 'pubsub' | 'listening'>, db: Db, options: { maxQueued?: number } = {}): StampFeed {
   const maxQueued = options.maxQueued ?? DEFAULT_MAX_QUEUED;
   const channels = new Map<number, StoreChannel>();
   let subscriberCount = 0;
@@ -57,8 +76,25 @@ export function createStampFeed(live: Pick<LivePubSub, 'pubsub' | 'listening'>, 
 
   function open(storeId: number): StoreChannel {
     const source = live.pubsub.subscribe('stamps', storeId)[Symbol.asyncIterator]();
-    const channel: StoreChannel = { subscribers: new Set(), source, listening: Promise.resolve() };
+    let stopped = false;
+    let gapTimer: NodeJS.Timeout | undefined;
+    const channel: StoreChannel = {
+      subscribers: new Set(),
+      ready: Promise.resolve(),
+      stop() {
+        if (stopped) return;
+        stopped = true;
+        clearTimeout(gapTimer);
+        void source.return?.();
+      },
+    };
     channels.set(storeId, channel);
+    const fail = (error: unknown) => {
+      channel.stop();
+      for (const subscriber of [...channel.subscribers]) subscriber.end(error instanceof Error ? error : new Error(String(error)));
+      if (channels.get(storeId) === channel) channels.delete(storeId);
+    };
+
     // Events wait here while earlier ones go out, so the pub/sub is always read at once.
     const pending: StampsChangedEvent[] = [];
     let delivering = false;
@@ -75,21 +111,75 @@ export function createStampFeed(live: Pick<LivePubSub, 'pubsub' | 'listening'>, 
       }
       delivering = false;
     };
+
+    // The next number to send (unknown until the store's last one is read) and what came before it.
+    let next: number | undefined;
+    const early = new Map<number, StampsChangedEvent | null>();
+    let filling = false;
+    const arrive = (sequence: number, event: StampsChangedEvent | null) => {
+      if ((next !== undefined && sequence < next) || early.has(sequence)) return;
+      early.set(sequence, event);
+    };
+    const advance = () => {
+      if (next === undefined || stopped) return;
+      for (let held = early.get(next); held !== undefined; held = early.get(next)) {
+        early.delete(next++);
+        if (held) pending.push(held);
+      }
+      if (pending.length > 0 && !delivering) void deliver();
+      if (early.size > 0 && !gapTimer && !filling) gapTimer = setTimeout(fill, GAP_WAIT_MS).unref();
+    };
+    // One query (a page) at a time, for every stream of the store.
+    const fill = async () => {
+      gapTimer = undefined;
+      if (stopped || next === undefined || early.size === 0) return;
+      filling = true;
+      try {
+        const upTo = Math.max(...early.keys());
+        while (next <= upTo && !stopped) {
+          const from: number = next;
+          const logged = await readLoggedSequences(db, storeId, from - 1, upTo, FILL_PAGE);
+          for (const entry of logged) arrive(entry.sequence, entry.event);
+          advance();
+          if (next === from) {
+            throw new EventsPrunedError(`Event ${from} of this store is no longer kept, so this stream cannot go on without a gap; reload the current state and subscribe again`);
+          }
+        }
+      } catch (error) {
+        fail(error);
+      } finally {
+        filling = false;
+      }
+      advance();
+    };
+
     // The first next() makes the pub/sub register its listener (and send Redis its SUBSCRIBE).
     const read = async () => {
       for (;;) {
         const { done, value } = await source.next();
         if (done) return;
         if (value.storeId !== storeId) continue;
-        pending.push(value);
-        if (!delivering) void deliver();
+        if (value.type === 'sequences.passed') {
+          if (!Array.isArray(value.sequences)) continue;
+          for (const sequence of value.sequences) arrive(sequence, null);
+        } else {
+          arrive(value.sequence, value);
+        }
+        advance();
       }
     };
     read().catch((error: unknown) => {
       log.error({ err: error }, 'stamp feed stopped');
-      for (const subscriber of channel.subscribers) subscriber.end(error instanceof Error ? error : new Error(String(error)));
+      fail(error);
     });
-    channel.listening = live.listening(storeId);
+    // Subscribed first, then the last number read: whatever is committed after it is published after.
+    channel.ready = live.listening(storeId).then(async () => {
+      const last = await lastSequenceOf(db, storeId);
+      next = last + 1;
+      for (const sequence of early.keys()) if (sequence <= last) early.delete(sequence);
+      advance();
+    });
+    channel.ready.catch(fail);
     return channel;
   }
 
@@ -99,7 +189,7 @@ export function createStampFeed(live: Pick<LivePubSub, 'pubsub' | 'listening'>, 
     subscriberCount--;
     if (channel.subscribers.size > 0) return;
     channels.delete(storeId);
-    void channel.source.return?.();
+    channel.stop();
   }
 
   return {
@@ -149,7 +239,12 @@ export function createStampFeed(live: Pick<LivePubSub, 'pubsub' | 'listening'>, 
         if (signal.aborted) subscriber.end();
         else signal.addEventListener('abort', () => subscriber.end(), { once: true });
       }
-      await channel.listening;
+      try {
+        await channel.ready;
+      } catch (error) {
+        subscriber.end();
+        throw error;
+      }
 
       const stream: AsyncIterableIterator<StampsChangedEvent> = {
         [Symbol.asyncIterator]: () => stream,

@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import type { GraphQLError } from 'graphql';
+import { createPubSub } from 'graphql-yoga';
 import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient } from 'graphql-ws';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +8,11 @@ import WebSocket from 'ws';
 import { addStamps, redeemReward } from '../../src/domain/customer-cards/customer-card.service.ts';
 import { pruneEvents } from '../../src/domain/ledger/event-retention.ts';
 import { globalIdOf } from '../../src/graphql/global-ids.ts';
+import { EventsPrunedError } from '../../src/domain/ledger/event-replay.ts';
+import { maskError } from '../../src/graphql/errors.ts';
+import type { Topics } from '../../src/live/pubsub.ts';
+import { resumeStampFeed } from '../../src/live/resume.ts';
+import { createStampFeed } from '../../src/live/stamp-feed.ts';
 import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
 import { graphqlClient } from '../helpers/graphql.ts';
 import { connectWs, eventually, subscribeSse } from '../helpers/live.ts';
@@ -59,6 +66,13 @@ async function scene() {
     stamp,
     logged,
   };
+}
+
+let pruning: Promise<unknown> = Promise.resolve();
+/** Deletes the store's log up to `sequence`, as the retention job does (the oldest first). */
+function prunedThrough(storeId: number, sequence: number): Promise<unknown> {
+  pruning = deps().db.storeEvent.deleteMany({ where: { storeId, sequence: { lte: sequence } } });
+  return pruning;
 }
 
 /** No stream of an earlier test is still held, so `subscribed()` sees this test's. */
@@ -220,6 +234,37 @@ describe('resuming stampsChanged after a cursor', () => {
     expect((await edge.results.data()).stampsChanged.ledgerEntry.databaseId).toBe(edges[2].node.ledgerEntry.databaseId);
     expect((await edge.results.data()).stampsChanged.ledgerEntry.databaseId).toBe(edges[3].node.ledgerEntry.databaseId);
     edge.close();
+  });
+
+  it('a replay that retention overtakes between two pages ends with EventsPrunedError, coded CURSOR_EXPIRED', async () => {
+    const s = await scene();
+    for (let i = 0; i < 6; i++) await s.stamp();
+    const feed = createStampFeed({ pubsub: createPubSub<Topics>(), listening: async () => {} }, deps().db);
+    const pages: number[][] = [];
+    const stream = await resumeStampFeed(feed, deps().db, s.actor.storeId, {}, 0, {
+      pageSize: 2,
+      onPage: (page) => {
+        pages.push(page.map((event) => event.sequence));
+        // The retention job runs while the first page is being sent: it takes that page and the next event.
+        if (pages.length === 1) void prunedThrough(s.actor.storeId, page[1]!.sequence + 1);
+      },
+    });
+    const [first, second] = [await stream.next(), await stream.next()];
+    expect([first.value?.sequence, second.value?.sequence]).toEqual(pages[0]);
+    await pruning;
+    const failure = await stream.next().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(EventsPrunedError);
+    expect(pages).toHaveLength(1);
+    expect(feed.stats()).toEqual({ stores: 0, subscribers: 0 });
+    // Mid-stream it reaches the client as the same coded error a refused cursor gets.
+    expect((maskError(failure, 'Unexpected error.') as GraphQLError).extensions.code).toBe('CURSOR_EXPIRED');
+
+    // Without pruning the same small pages replay the whole log, in order.
+    const other = await scene();
+    for (let i = 0; i < 5; i++) await other.stamp();
+    const whole = await resumeStampFeed(feed, deps().db, other.actor.storeId, {}, 0, { pageSize: 2 });
+    expect((await take(whole, 5)).map((event) => event.ledgerEntryId)).toEqual(await other.logged());
+    await whole.return?.();
   });
 
   it('property: any interleaving of writes and resumes delivers exactly the log for the filter, in order', async () => {

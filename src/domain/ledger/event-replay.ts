@@ -147,8 +147,8 @@ export async function countStampEvents(db: Db, storeId: number, filter: StampEve
  * so that a replay from there would silently miss some. Pruning removes a prefix of the store's
  * sequence and committed numbers have no gaps, so the log is complete after a cursor exactly when the
  * oldest retained event is at most the next number; with nothing retained, when nothing was written
- * after it. Ask after reading the first page: the oldest retained number only grows, so "complete"
- * then also held when that page was read.
+ * after it. Ask after reading each page: the oldest retained number only grows, so "complete" then
+ * also held when that page was read.
  */
 export async function eventsPrunedAfter(db: Db, storeId: number, afterSequence: number): Promise<boolean> {
   const oldest = await db.storeEvent.findFirst({ where: { storeId }, orderBy: { sequence: 'asc' }, select: { sequence: true } });
@@ -157,10 +157,41 @@ export async function eventsPrunedAfter(db: Db, storeId: number, afterSequence: 
   return counter !== null && counter.lastSequence > afterSequence;
 }
 
+/**
+ * The store's last committed sequence number (0 before its first event): a live stream that starts
+ * now begins after it.
+ */
+export async function lastSequenceOf(db: Db, storeId: number): Promise<number> {
+  // The counter is bumped inside the writing transaction, so what another connection reads is committed.
+  return (await db.eventSequence.findUnique({ where: { storeId } }))?.lastSequence ?? 0;
+}
+
+/** A numbered entry of the log as a live stream sees it: a balance event, or `null` for any other type. */
+export interface LoggedSequence {
+  sequence: number;
+  event: StampsChangedEvent | null;
+}
+
+/**
+ * Every event of the store's log numbered after `afterSequence` and at most `upTo` (all types, at most
+ * `limit`), oldest first, in one query: what fills a hole in a live stream's order.
+ */
+export async function readLoggedSequences(db: Db, storeId: number, afterSequence: number, upTo: number, limit: number): Promise<LoggedSequence[]> {
+  const rows = await db.storeEvent.findMany({
+    where: { storeId, sequence: { gt: afterSequence, lte: upTo } },
+    orderBy: { sequence: 'asc' },
+    take: limit,
+  });
+  return rows.map((row) => ({
+    sequence: row.sequence,
+    event: (STREAM_EVENT_TYPES as readonly string[]).includes(row.type) ? stampEventOf(row) : null,
+  }));
+}
+
 /** A resume from a position the log no longer holds: the client must reload instead. */
 export class EventsPrunedError extends Error {
-  constructor() {
-    super('Events after this cursor are no longer kept; reload the current state and subscribe without `after`');
+  constructor(message = 'Events after this cursor are no longer kept; reload the current state and subscribe without `after`') {
+    super(message);
     this.name = 'EventsPrunedError';
   }
 }

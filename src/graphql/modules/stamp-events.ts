@@ -184,9 +184,10 @@ builder.subscriptionField('stampsChanged', (t) =>
       const sequence = eventSequenceOf(ctx.cursors, ctx.actor.storeId, after, argument);
       try {
         // Each replayed page's records are read once for the page, not once per event.
-        return await resumeStampFeed(ctx.feed, ctx.deps.db, ctx.actor.storeId, filter, sequence, ctx.signal, (page) =>
-          markReplayPage(page, ctx.deps),
-        );
+        return await resumeStampFeed(ctx.feed, ctx.deps.db, ctx.actor.storeId, filter, sequence, {
+          signal: ctx.signal,
+          onPage: (page) => markReplayPage(page, ctx.deps),
+        });
       } catch (error) {
         if (error instanceof EventsPrunedError) throw cursorExpired(error, argument);
         throw error;
