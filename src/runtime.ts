@@ -33,7 +33,7 @@ export async function startRuntime(config: Config, options: OpenOptions & { migr
   const reactions = new Reactions();
   // Wallet passes follow every balance change, whether or not this process serves wallet routes.
   reactions.register(passUpdateReaction);
-  const deps: Deps = { db: database.db, events, logged: new EventBus<EventsLogged>(), reactions, publicUrl: config.publicUrl, webhooks: config.webhooks };
+  const deps: Deps = { db: database.db, provider: database.provider, events, logged: new EventBus<EventsLogged>(), reactions, publicUrl: config.publicUrl, webhooks: config.webhooks };
   const topics = new JobTopics();
   const metrics = new Metrics(database.db, () => topics.names());
   deps.events.subscribe((event) => {

@@ -1,5 +1,5 @@
 import { type Principal, SYSTEM } from '../auth/principal.ts';
-import type { Db } from '../db/client.ts';
+import type { Db, Provider } from '../db/client.ts';
 import type { EventBus } from './events.ts';
 import type { EventsLogged } from './ledger/event-log.ts';
 import type { Reactions } from './ledger/reactions.ts';
@@ -27,6 +27,8 @@ export function systemActor(storeId: number, source: WriteSource = WriteSource.S
 /** What the services need from the running gateway; built once at start. */
 export interface Deps {
   db: Db;
+  /** Which database `db` is: the ledger's hand-written statements differ in placeholders and casts. */
+  provider: Provider;
   /** Stamp changes, after commit (live streams). */
   events: EventBus;
   /** Every append to the event log, after commit (the job worker wakes on it). */
