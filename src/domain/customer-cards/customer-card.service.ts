@@ -5,18 +5,21 @@ import { DomainError, ErrorCode, FieldErrorCollector, invalid, notFound } from '
 import { checkIdempotencyKey, type IdempotencyRequest, idempotent, isForeignKeyViolation, recordKey } from '../idempotency.ts';
 import { announce, type EarnStamps, type LedgerEntryRow, postLedgerEntry, type RedemptionRow, type RemoveStamps } from '../ledger/ledger.ts';
 import { checkIdInput, isDatabaseId } from '../validation.ts';
+import { type CustomerCardDetail, detailInclude } from './customer-card.queries.ts';
 import { cardExpired, isExpired } from '../cards/card.rules.ts';
 
 export type CustomerCardWithCard = Prisma.CustomerCardGetPayload<{ include: { card: true } }>;
 
 export interface StampResult {
-  customerCard: CustomerCardWithCard;
+  /** The customer card after the change, with its card's rewards (as read with the card, before the change). */
+  customerCard: CustomerCardDetail;
   ledgerEntry: LedgerEntryRow;
   /** True when an idempotency key matched an earlier call and nothing was written. */
   replayed: boolean;
 }
 
-export interface RedeemResult extends StampResult {
+export interface RedeemResult extends Omit<StampResult, 'customerCard'> {
+  customerCard: CustomerCardWithCard;
   redemption: RedemptionRow;
 }
 
@@ -40,17 +43,31 @@ export interface RedeemRewardInput extends CustomerCardRef {
 // Concurrent stamps on one card queue on its row lock; give them room before Prisma gives up.
 const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
 
-export async function getCustomerCard(deps: Deps, actor: Actor, ref: CustomerCardRef): Promise<CustomerCardWithCard> {
+export function getCustomerCard(deps: Deps, actor: Actor, ref: CustomerCardRef): Promise<CustomerCardWithCard> {
+  return findCustomerCard(deps, actor, ref, { card: true });
+}
+
+/** The customer card with its card and the card's rewards in order, which a change to its balance reports. */
+function getCustomerCardWithRewards(deps: Deps, actor: Actor, ref: CustomerCardRef): Promise<CustomerCardDetail> {
+  return findCustomerCard(deps, actor, ref, detailInclude);
+}
+
+async function findCustomerCard<I extends { card: true } | typeof detailInclude>(
+  deps: Deps,
+  actor: Actor,
+  ref: CustomerCardRef,
+  include: I,
+): Promise<Prisma.CustomerCardGetPayload<{ include: I }>> {
   assertPerformAction(actor, 'customer.read', { customerCardId: ref.customerCardId });
   const addressable = isDatabaseId(ref.customerCardId) && (ref.customerId === undefined || isDatabaseId(ref.customerId));
   const found = addressable
     ? await deps.db.customerCard.findFirst({
         where: { id: ref.customerCardId, storeId: actor.storeId, ...(ref.customerId === undefined ? {} : { customerId: ref.customerId }) },
-        include: { card: true },
+        include,
       })
     : null;
   if (!found) throw notFound('Customer card');
-  return found;
+  return found as Prisma.CustomerCardGetPayload<{ include: I }>;
 }
 
 /**
@@ -63,7 +80,8 @@ export async function getCustomerCard(deps: Deps, actor: Actor, ref: CustomerCar
 export async function addStamps(deps: Deps, actor: Actor, input: AddStampsInput): Promise<StampResult> {
   assertPerformAction(actor, 'ledger.addStamps', { customerCardId: input.customerCardId });
   const key = checkIdempotencyKey(input.idempotencyKey);
-  const current = await getCustomerCard(deps, actor, input);
+  // Read with the rewards, so the ledger need not read them in the transaction, nor the caller after it.
+  const current = await getCustomerCardWithRewards(deps, actor, input);
   const stamps = input.stamps;
   const max = current.card.stampsRequired;
   if (typeof stamps !== 'number' || !Number.isInteger(stamps) || stamps < 1 || stamps > max) {
@@ -82,6 +100,7 @@ export async function addStamps(deps: Deps, actor: Actor, input: AddStampsInput)
     kind: 'STAMP',
     customerCardId: current.id,
     card: current.card,
+    rewards: current.card.rewards,
     stamps,
     notify: !input.skipNotifications,
     idempotencyKey: key ?? null,
@@ -127,7 +146,7 @@ export function postKeyedChange(
     },
     async (ledgerEntryId) => {
       const ledgerEntry = await deps.db.ledgerEntry.findUniqueOrThrow({ where: { id: ledgerEntryId } });
-      return { customerCard: await getCustomerCard(deps, actor, ref), ledgerEntry, replayed: true };
+      return { customerCard: await getCustomerCardWithRewards(deps, actor, ref), ledgerEntry, replayed: true };
     },
   );
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Tx } from '../../db/client.ts';
-import type { Prisma } from '../../generated/sqlite/client.ts';
+import type { Provider, Tx } from '../../db/client.ts';
 import type { EventBus } from '../events.ts';
 import type { EventType } from './event-types.ts';
+import { insertEvents, insertOutbox } from './ledger-statements.ts';
 import type { EventFacts, OutboxJob, Reactions } from './reactions.ts';
 
 /** An event about to be written: its type, the ids it is about and its data snapshot. */
@@ -50,6 +50,7 @@ export interface AppendedEvents {
 export type EventsLogged = AppendedEvents;
 
 export interface EventLogDeps {
+  provider: Provider;
   reactions: Reactions;
 }
 
@@ -91,14 +92,12 @@ export async function appendEvents(tx: Tx, deps: EventLogDeps, storeId: number, 
     ledgerEntryId: event.ledgerEntryId ?? null,
     data: event.data,
   }));
-  await tx.storeEvent.createMany({
-    data: logged.map((event) => ({ ...event, data: event.data as Prisma.InputJsonObject })),
-  });
+  await insertEvents(tx, deps.provider, logged);
   const jobs: OutboxJob[] = [];
   for (const [index, event] of logged.entries()) {
     jobs.push(...(await deps.reactions.jobsFor(tx, event, { notify: true, ...events[index]!.facts })));
   }
-  if (jobs.length > 0) await tx.outboxMessage.createMany({ data: jobs });
+  if (jobs.length > 0) await insertOutbox(tx, deps.provider, jobs, new Date());
   return { storeId, events: logged, jobsQueued: jobs.length > 0 };
 }
 

@@ -12,6 +12,7 @@ import { presentReward } from '../presenters/reward.ts';
 import { hasStampLimits, stampRefusal, startOfLocalDay } from '../customer-cards/stamp-limits.rules.ts';
 import { type AppendedEvents, announceLogged, appendEvents, type LoggedEvent, type NewEvent } from './event-log.ts';
 import { EventType } from './event-types.ts';
+import { addToBalance, insertLedgerEntry, type LedgerEntryRow } from './ledger-statements.ts';
 
 /**
  * The ledger: the only code that changes a stamp balance. Each change is one ledger entry, the cached
@@ -21,7 +22,7 @@ import { EventType } from './event-types.ts';
 
 type CardRow = Prisma.CardGetPayload<object>;
 type CustomerCardRow = Prisma.CustomerCardGetPayload<object>;
-export type LedgerEntryRow = Prisma.LedgerEntryGetPayload<object>;
+export type { LedgerEntryRow };
 export type RedemptionRow = Prisma.RedemptionGetPayload<object>;
 type RewardRow = Prisma.RewardGetPayload<object>;
 
@@ -72,7 +73,8 @@ export interface SpendOnReward extends ChangeBase {
 export type LedgerChange = EarnStamps | SpendOnReward | RemoveStamps;
 
 export interface LedgerPosting {
-  customerCard: CustomerCardRow & { card: CardRow };
+  /** The customer card as updated, with its card and the card's rewards (as given, or read). */
+  customerCard: CustomerCardDetail;
   ledgerEntry: LedgerEntryRow;
   redemption?: RedemptionRow;
   /** The events written; hand the posting to `announce` once the transaction has committed. */
@@ -101,12 +103,9 @@ async function post(tx: Tx, deps: Deps, actor: Actor, change: LedgerChange): Pro
     delta = -cost;
     // The check and the deduction are one conditional update, so two racing redemptions can never
     // spend the same stamps.
-    const spent = await tx.customerCard.updateMany({
-      where: { id: customerCardId, stampsCount: { gte: cost } },
-      data: { stampsCount: { decrement: cost } },
-    });
-    if (spent.count === 0) throw change.notEnough();
-    updated = await tx.customerCard.findUniqueOrThrow({ where: { id: customerCardId } });
+    const spent = await addToBalance(tx, deps.provider, customerCardId, delta, now, cost);
+    if (!spent) throw change.notEnough();
+    updated = spent;
     redemption = await tx.redemption.create({
       data: {
         storeId: actor.storeId,
@@ -120,44 +119,41 @@ async function post(tx: Tx, deps: Deps, actor: Actor, change: LedgerChange): Pro
   } else if (change.kind === 'CORRECTION') {
     delta = -change.stamps;
     // As for a redemption: check and deduction in one conditional update, so the balance never goes below zero.
-    const removed = await tx.customerCard.updateMany({
-      where: { id: customerCardId, stampsCount: { gte: change.stamps } },
-      data: { stampsCount: { decrement: change.stamps } },
-    });
-    if (removed.count === 0) throw change.notEnough();
+    const removed = await addToBalance(tx, deps.provider, customerCardId, delta, now, change.stamps);
+    if (!removed) throw change.notEnough();
     await change.authorize?.(tx);
-    updated = await tx.customerCard.findUniqueOrThrow({ where: { id: customerCardId } });
+    updated = removed;
   } else {
     delta = change.stamps;
     // The increment takes the customer card's row lock (PostgreSQL; SQLite runs one write transaction
     // at a time) before the limits are read, so concurrent stamps on one card check one after another
     // and each sees the stamps of those before it. A refusal rolls the increment back.
-    updated = await tx.customerCard.update({ where: { id: customerCardId }, data: { stampsCount: { increment: delta } } });
+    const added = await addToBalance(tx, deps.provider, customerCardId, delta, now);
+    if (!added) throw new Error(`customer card ${customerCardId} is gone`);
+    updated = added;
     now = new Date();
     if (change.kind === 'STAMP' && hasStampLimits(card)) await enforceStampLimits(tx, card, customerCardId, change.stamps, now);
   }
-  const ledgerEntry = await tx.ledgerEntry.create({
-    data: {
-      storeId: actor.storeId,
-      customerCardId,
-      kind: change.kind,
-      delta,
-      balanceAfter: updated.stampsCount,
-      source: actor.source,
-      // Who made it, whichever transport it came through (src/auth/principal.ts).
-      ...actorRecord(actor.principal),
-      idempotencyKey: change.idempotencyKey ?? null,
-      ...(redemption ? { redemptionId: redemption.id } : {}),
-      ...(change.kind === 'CORRECTION' ? { reason: change.reason } : {}),
-      createdAt: now,
-    },
+  const ledgerEntry = await insertLedgerEntry(tx, deps.provider, {
+    storeId: actor.storeId,
+    customerCardId,
+    kind: change.kind,
+    delta,
+    balanceAfter: updated.stampsCount,
+    source: actor.source,
+    // Who made it, whichever transport it came through (src/auth/principal.ts).
+    ...actorRecord(actor.principal),
+    idempotencyKey: change.idempotencyKey ?? null,
+    redemptionId: redemption?.id ?? null,
+    reason: change.kind === 'CORRECTION' ? change.reason : null,
+    createdAt: now,
   });
   const rewards = change.rewards ?? (await tx.reward.findMany({ where: { cardId: card.id }, orderBy: rewardOrder }));
   const detail: CustomerCardDetail = { ...updated, card: { ...card, rewards } };
   const events = eventsOf(deps, change, detail, ledgerEntry, redemption);
   const appended = await appendEvents(tx, deps, actor.storeId, events);
   return {
-    customerCard: { ...updated, card },
+    customerCard: detail,
     ledgerEntry,
     ...(redemption ? { redemption } : {}),
     appended,

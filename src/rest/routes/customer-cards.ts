@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { detailOf, getCustomerCardDetail, listCustomerCardsOf } from '../../domain/customer-cards/customer-card.queries.ts';
+import { getCustomerCardDetail, listCustomerCardsOf } from '../../domain/customer-cards/customer-card.queries.ts';
 import { addStamps, redeemReward } from '../../domain/customer-cards/customer-card.service.ts';
 import { Bool, Id, Int } from '../fields.ts';
 import { presentCustomerCard, presentCustomerCardListItem } from '../../domain/presenters/customer-card.ts';
@@ -66,7 +66,7 @@ export const customerCardRoutes = [
         skipNotifications: body.skip_notifications ?? false,
         idempotencyKey,
       });
-      return presentCustomerCard(runtime.config, await detailOf(runtime.deps, customerCard));
+      return presentCustomerCard(runtime.config, customerCard);
     },
   }),
   defineRoute({
