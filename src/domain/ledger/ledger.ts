@@ -4,7 +4,7 @@ import { traced } from '../../observability/tracing.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { detailInclude, type CustomerCardDetail, type RewardOfCard } from '../customer-cards/customer-card.queries.ts';
-import { DomainError, ErrorCode } from '../errors.ts';
+import { DomainError, ErrorCode, notFound } from '../errors.ts';
 import type { StampsChangedEvent } from '../events.ts';
 import { presentCustomerCard } from '../presenters/customer-card.ts';
 import { presentLedgerEntry, presentRedemption } from '../presenters/ledger-entry.ts';
@@ -129,7 +129,8 @@ async function post(tx: Tx, deps: Deps, actor: Actor, change: LedgerChange): Pro
     // at a time) before the limits are read, so concurrent stamps on one card check one after another
     // and each sees the stamps of those before it. A refusal rolls the increment back.
     const added = await addToBalance(tx, deps.provider, customerCardId, delta, now);
-    if (!added) throw new Error(`customer card ${customerCardId} is gone`);
+    // Erased (with its customer) after the caller read it: the same answer as arriving a moment later.
+    if (!added) throw notFound('Customer card');
     updated = added;
     now = new Date();
     if (change.kind === 'STAMP' && hasStampLimits(card)) await enforceStampLimits(tx, card, customerCardId, change.stamps, now);
