@@ -52,12 +52,6 @@ export async function getCustomerCardDetail(
   return found;
 }
 
-/** The detail of a customer card whose row and card are at hand (after a stamp): only its rewards are read. */
-export async function detailOf(deps: Deps, customerCard: CustomerCardWithCard): Promise<CustomerCardDetail> {
-  const rewards = await deps.db.reward.findMany({ where: { cardId: customerCard.cardId }, orderBy: detailInclude.card.include.rewards.orderBy });
-  return { ...customerCard, card: { ...customerCard.card, rewards } };
-}
-
 /** The cards of several customers of the store, oldest enrolment first, keyed by customer id. */
 export async function customerCardsByCustomer(
   deps: Deps,
