@@ -52,13 +52,32 @@ interface Connection {
   pageInfo: { startCursor: string | null; endCursor: string | null };
 }
 
+/**
+ * The connection with the client's cursors in place of the plugin's. Each is sealed when first read:
+ * a page hands out a cursor per edge, and most queries select few or none of them (an HMAC each).
+ */
 function sealed(connection: Connection, ctx: GraphQLContext, scope: CursorScope): Connection {
   const seal = (cursor: string | null) => (cursor == null ? null : ctx.cursors.seal(cursor, scope));
+  const { pageInfo } = connection;
   return {
     ...connection,
-    edges: connection.edges.map((edge) => ({ ...edge, cursor: ctx.cursors.seal(edge.cursor, scope) })),
-    pageInfo: { ...connection.pageInfo, startCursor: seal(connection.pageInfo.startCursor), endCursor: seal(connection.pageInfo.endCursor) },
+    edges: connection.edges.map((edge) => withLazy({ ...edge }, 'cursor', () => ctx.cursors.seal(edge.cursor, scope))),
+    pageInfo: withLazy(withLazy({ ...pageInfo }, 'startCursor', () => seal(pageInfo.startCursor)), 'endCursor', () => seal(pageInfo.endCursor)),
   };
+}
+
+/** `target` with `key` replaced by the value `compute` returns when it is first read. */
+function withLazy<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): T {
+  let value: T[K] | undefined;
+  let done = false;
+  return Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!done) [value, done] = [compute(), true];
+      return value as T[K];
+    },
+  });
 }
 
 interface RelationField {
