@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Actor } from '../domain/context.ts';
 import { checkOwnStore } from '../domain/stores/store.service.ts';
+import { readJsonHeaders } from '../http/caching.ts';
 import type { Runtime } from '../runtime.ts';
 import { readParams, readQuery } from './body.ts';
 import { PathId, parseOrThrow } from './fields.ts';
@@ -120,7 +121,9 @@ async function run(c: Context<RestEnv>, spec: RestRoute['spec'], runtime: Runtim
     runtime,
   } as never);
   if (spec.success.status === 204) return c.body(null, 204);
-  return c.json(result as object, spec.success.status);
+  if (spec.method !== 'get') return c.json(result as object, spec.success.status);
+  const text = JSON.stringify(result);
+  return c.body(text, spec.success.status, readJsonHeaders(text));
 }
 
 function operation(spec: RestRoute['spec'], method: Method | 'put', operationId: string, summary: string) {
