@@ -2,9 +2,10 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Actor } from '../domain/context.ts';
 import { checkOwnStore } from '../domain/stores/store.service.ts';
+import { readJsonHeaders } from '../http/caching.ts';
 import type { Runtime } from '../runtime.ts';
 import { readParams, readQuery } from './body.ts';
-import { PathId, parseOrThrow } from './fields.ts';
+import { PathId, parseOrThrow, pathIdOf } from './fields.ts';
 import { errorResponse, RestError } from './http.ts';
 import { ErrorSchema, errorResponses, type ErrorStatus, RATE_LIMIT_HEADERS } from './openapi-parts.ts';
 
@@ -91,17 +92,14 @@ function wrapJson(params: Record<string, unknown>, body: z.ZodType, wrapper: str
   return { ...params, [wrapper]: Object.fromEntries(known.map((key) => [key, params[key]])) };
 }
 
-// Built once: a zod schema is costly to build and every request checks its path ids with it.
-const pathId = PathId();
-
 async function run(c: Context<RestEnv>, spec: RestRoute['spec'], runtime: Runtime, names: string[]): Promise<Response> {
   const actor = c.get('actor');
   if (!spec.public && !actor) throw new RestError(401, 'Unauthorized');
   const params: Record<string, number> = {};
   for (const name of names) {
-    const parsed = pathId.safeParse(c.req.param(name));
-    if (!parsed.success) throw new RestError(404, notFoundMessage(name, spec.resource));
-    params[name] = parsed.data;
+    const id = pathIdOf(c.req.param(name));
+    if (id === undefined) throw new RestError(404, notFoundMessage(name, spec.resource));
+    params[name] = id;
   }
   if (actor && params.account_id !== undefined) checkOwnStore(actor, params.account_id);
   const query = spec.query ? parseOrThrow(spec.query, readQuery(c)) : undefined;
@@ -120,7 +118,9 @@ async function run(c: Context<RestEnv>, spec: RestRoute['spec'], runtime: Runtim
     runtime,
   } as never);
   if (spec.success.status === 204) return c.body(null, 204);
-  return c.json(result as object, spec.success.status);
+  if (spec.method !== 'get') return c.json(result as object, spec.success.status);
+  const text = JSON.stringify(result);
+  return c.body(text, spec.success.status, readJsonHeaders(text));
 }
 
 function operation(spec: RestRoute['spec'], method: Method | 'put', operationId: string, summary: string) {

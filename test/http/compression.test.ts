@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { getIntrospectionQuery } from 'graphql';
@@ -103,6 +104,42 @@ describe('compression', () => {
       close();
     }
   });
+
+  it('sends answers as they are to a client accepting no encoding it uses, with the Vary of compressible ones', async () => {
+    const document = JSON.parse((await raw(OPENAPI)).body.toString());
+    for (const accept of [undefined, '', 'identity', 'compress', 'gzip;q=0, br;q=0']) {
+      const response = await raw(OPENAPI, { headers: accept === undefined ? {} : { 'accept-encoding': accept } });
+      expect(response.status, accept).toBe(200);
+      expect(response.headers['content-encoding'], accept).toBeUndefined();
+      expect(response.headers.vary, accept).toMatch(/Accept-Encoding/i);
+      expect(JSON.parse(response.body.toString())).toEqual(document);
+    }
+  });
+
+  it('gives the same Vary whether or not the request went through the compressor', async () => {
+    const { token, actor } = await newStore(t.runtime);
+    const { card } = await seedCard(t.runtime.deps, actor);
+    const { customer, customerCard } = await seedCustomerCard(t.runtime.deps, actor, card.id);
+    const auth = { authorization: `Bearer ${token}` };
+    const show = `/api/v1/accounts/${actor.storeId}/customers/${customer.id}/customer_cards/${customerCard.id}`;
+    const etag = (await raw(show, { headers: auth })).headers.etag as string;
+    const cases: [string, Record<string, string>, number][] = [
+      [show, auth, 200], // small JSON: under the size threshold, still varies
+      [show, { ...auth, 'if-none-match': etag }, 304], // bodiless
+      [OPENAPI, {}, 200],
+      [show, {}, 401],
+      ['/healthz', {}, 200],
+    ];
+    for (const [path, headers, status] of cases) {
+      // `identity` skips the compressor; `gzip;q=0` goes through it and is refused gzip all the same.
+      const skipped = await raw(path, { headers: { ...headers, 'accept-encoding': 'identity' } });
+      const wrapped = await raw(path, { headers: { ...headers, 'accept-encoding': 'gzip;q=0' } });
+      expect([skipped.status, wrapped.status], path).toEqual([status, status]);
+      expect(skipped.headers.vary, `${path} ${status}`).toBe(wrapped.headers.vary);
+      expect(skipped.headers['content-encoding']).toBeUndefined();
+      expect(wrapped.headers['content-encoding']).toBeUndefined();
+    }
+  });
 });
 
 describe('validators and cache headers', () => {
@@ -132,6 +169,46 @@ describe('validators and cache headers', () => {
     const changed = await raw(path, { headers: { ...auth, 'if-none-match': first.headers.etag as string } });
     expect(changed.status).toBe(200);
     expect(changed.headers.etag).not.toBe(first.headers.etag);
+  });
+
+  it('give a REST read the hash of its body as weak ETag, the same on HEAD, and 304 for any matching tag', async () => {
+    const { token, actor } = await newStore(t.runtime);
+    const { card } = await seedCard(t.runtime.deps, actor);
+    const { customer, customerCard } = await seedCustomerCard(t.runtime.deps, actor, card.id);
+    const auth = { authorization: `Bearer ${token}` };
+    const path = `/api/v1/accounts/${actor.storeId}/customers/${customer.id}/customer_cards/${customerCard.id}`;
+    const first = await raw(path, { headers: auth });
+    expect(first.status).toBe(200);
+    expect(first.headers['content-type']).toBe('application/json');
+    const hash = createHash('sha1').update(first.body).digest('hex');
+    expect(first.headers.etag).toBe(`W/"${hash}"`);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    const head = await raw(path, { method: 'HEAD', headers: auth });
+    expect(head.status).toBe(200);
+    expect(head.headers.etag).toBe(first.headers.etag);
+    expect(head.headers['cache-control']).toBe('private, no-cache');
+    for (const tag of [`W/"${hash}"`, `"${hash}"`, `"other", W/"${hash}"`, '*']) {
+      for (const method of ['GET', 'HEAD']) {
+        const again = await raw(path, { method, headers: { ...auth, 'if-none-match': tag } });
+        expect(again.status, `${method} ${tag}`).toBe(304);
+        expect(again.body.length).toBe(0);
+        expect(again.headers.etag).toBe(first.headers.etag);
+        expect(again.headers['cache-control']).toBe('private, no-cache');
+      }
+    }
+    expect((await raw(path, { headers: { ...auth, 'if-none-match': '"other"' } })).status).toBe(200);
+    const stamp = await raw(`${path}/stamp`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json', 'if-none-match': '*' },
+      body: JSON.stringify({ stamps: 1 }),
+    });
+    expect(stamp.status).toBe(200);
+    expect(stamp.headers.etag).toBeUndefined();
+    expect(stamp.headers['cache-control']).toBe('no-store');
+    const missing = await raw(`${path.replace(/\d+$/, '999999')}`, { headers: auth });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.etag).toBeUndefined();
+    expect(missing.headers['cache-control']).toBe('no-store');
   });
 
   it('keep writes, refusals and health out of every cache', async () => {
