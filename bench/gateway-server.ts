@@ -16,6 +16,8 @@ const config = loadConfig({
   DATABASE_URL: process.env.BENCH_DATABASE_URL,
   SEED_DEMO: 'false',
   RATE_LIMIT_PER_MINUTE: '1000000000',
+  // No baseline logs its requests; a line per request through the parent's pipe would be measured too.
+  LOG_REQUESTS: process.env.LOG_REQUESTS ?? 'false',
 });
 const runtime = await startRuntime(config, { migrate: false, ...(counting ? { onQuery: () => statements++ } : {}) });
 const server = await startServer(runtime);
