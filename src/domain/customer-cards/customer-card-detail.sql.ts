@@ -54,8 +54,8 @@ interface DetailRow {
 }
 
 /**
- * The customer card `id` of `customerId` in `storeId`, with its card and the card's rewards in display
- * order: what `findFirst({ where: { id, storeId, customerId }, include: detailInclude })` returns, read
+ * The customer card `id` in `storeId` (of `customerId` when given), with its card and the card's rewards
+ * in display order: what `findFirst({ where: { id, storeId, customerId }, include: detailInclude })` returns, read
  * in one statement. Prisma reads it in three on SQLite (no relation joins there) and spends most of a
  * REST show's CPU planning, running and mapping them (docs/performance.md). The text is the same on
  * both databases; `$queryRaw` binds the values as parameters of a statement each connection prepares
@@ -63,8 +63,10 @@ interface DetailRow {
  */
 export async function readCustomerCardDetail(
   db: Db,
-  where: { id: number; storeId: number; customerId: number },
+  where: { id: number; storeId: number; customerId?: number },
 ): Promise<CustomerCardDetail | null> {
+  // One text for both forms (a statement prepared once); the cast gives the parameter a type on PostgreSQL.
+  const customerId = where.customerId ?? null;
   const rows = await db.$queryRaw<DetailRow[]>`
     SELECT cc.id, cc.uuid, cc.store_id, cc.customer_id, cc.card_id, cc.stamps_count, cc.pass_token,
       cc.pass_installed, cc.google_issued_at, cc.issued_at, cc.created_at, cc.updated_at,
@@ -83,7 +85,8 @@ export async function readCustomerCardDetail(
     FROM customer_cards cc
     JOIN cards c ON c.id = cc.card_id
     LEFT JOIN rewards r ON r.card_id = c.id
-    WHERE cc.id = ${where.id} AND cc.store_id = ${where.storeId} AND cc.customer_id = ${where.customerId}
+    WHERE cc.id = ${where.id} AND cc.store_id = ${where.storeId}
+      AND (CAST(${customerId} AS INTEGER) IS NULL OR cc.customer_id = ${customerId})
     ORDER BY r.position, r.id`;
   return rows.length === 0 ? null : detailFromRows(rows);
 }

@@ -5,7 +5,9 @@ import { DomainError, ErrorCode, FieldErrorCollector, invalid, notFound } from '
 import { checkIdempotencyKey, type IdempotencyRequest, idempotent, isForeignKeyViolation, recordKey } from '../idempotency.ts';
 import { announce, type EarnStamps, type LedgerEntryRow, postLedgerEntry, type RedemptionRow, type RemoveStamps } from '../ledger/ledger.ts';
 import { checkIdInput, isDatabaseId } from '../validation.ts';
-import { type CustomerCardDetail, detailInclude } from './customer-card.queries.ts';
+import type { CustomerCardDetail } from './customer-card.queries.ts';
+import { readCustomerCardDetail } from './customer-card-detail.sql.ts';
+import { ownedBy } from '../visibility.ts';
 import { cardExpired, isExpired } from '../cards/card.rules.ts';
 
 export type CustomerCardWithCard = Prisma.CustomerCardGetPayload<{ include: { card: true } }>;
@@ -43,31 +45,30 @@ export interface RedeemRewardInput extends CustomerCardRef {
 // Concurrent stamps on one card queue on its row lock; give them room before Prisma gives up.
 const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
 
-export function getCustomerCard(deps: Deps, actor: Actor, ref: CustomerCardRef): Promise<CustomerCardWithCard> {
-  return findCustomerCard(deps, actor, ref, { card: true });
-}
-
-/** The customer card with its card and the card's rewards in order, which a change to its balance reports. */
-function getCustomerCardWithRewards(deps: Deps, actor: Actor, ref: CustomerCardRef): Promise<CustomerCardDetail> {
-  return findCustomerCard(deps, actor, ref, detailInclude);
-}
-
-async function findCustomerCard<I extends { card: true } | typeof detailInclude>(
-  deps: Deps,
-  actor: Actor,
-  ref: CustomerCardRef,
-  include: I,
-): Promise<Prisma.CustomerCardGetPayload<{ include: I }>> {
+export async function getCustomerCard(deps: Deps, actor: Actor, ref: CustomerCardRef): Promise<CustomerCardWithCard> {
   assertPerformAction(actor, 'customer.read', { customerCardId: ref.customerCardId });
-  const addressable = isDatabaseId(ref.customerCardId) && (ref.customerId === undefined || isDatabaseId(ref.customerId));
-  const found = addressable
+  const found = isAddressable(ref)
     ? await deps.db.customerCard.findFirst({
         where: { id: ref.customerCardId, storeId: actor.storeId, ...(ref.customerId === undefined ? {} : { customerId: ref.customerId }) },
-        include,
+        include: { card: true },
       })
     : null;
   if (!found) throw notFound('Customer card');
-  return found as Prisma.CustomerCardGetPayload<{ include: I }>;
+  return found;
+}
+
+/** The customer card with its card and the card's rewards in order, which a change to its balance reports. */
+async function getCustomerCardWithRewards(deps: Deps, actor: Actor, ref: CustomerCardRef): Promise<CustomerCardDetail> {
+  assertPerformAction(actor, 'customer.read', { customerCardId: ref.customerCardId });
+  const found = isAddressable(ref)
+    ? await readCustomerCardDetail(deps.db, { id: ref.customerCardId, ...ownedBy(actor), customerId: ref.customerId })
+    : null;
+  if (!found) throw notFound('Customer card');
+  return found;
+}
+
+function isAddressable(ref: CustomerCardRef): boolean {
+  return isDatabaseId(ref.customerCardId) && (ref.customerId === undefined || isDatabaseId(ref.customerId));
 }
 
 /**
