@@ -82,6 +82,24 @@ export function can(principal: Principal, action: Action, resource: Resource = {
   }
 }
 
+/**
+ * What `can` looks at in a principal for reads: two principals with the same key get the same answer
+ * to every read action on every resource. Results computed for one may be handed to the other (shared
+ * subscription results); keep it in step with `can` (test/auth/policy-key.test.ts holds the two together).
+ */
+export function readPolicyKeyOf(principal: Principal): string {
+  switch (principal.kind) {
+    case 'TOKEN':
+      return `token:${principal.scope}`;
+    case 'CARD_HOLDER':
+      return `card-holder:${principal.customerCardId}`;
+    case 'SIGNUP':
+      return `signup:${principal.cardId}`;
+    case 'SYSTEM':
+      return 'system';
+  }
+}
+
 function refusalMessage(principal: Principal, action: Action): string {
   if (principal.kind === 'TOKEN') return `This API token (scope ${principal.scope}) may not ${ACTIONS[action].description.toLowerCase()}`;
   return `Not allowed: ${ACTIONS[action].description.toLowerCase()}`;

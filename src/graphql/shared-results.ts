@@ -19,7 +19,8 @@ type SharedResult = ExecutionResult & { stringify?: (result: ExecutionResult) =>
  * each execution reads the database. Subscribers share a result when the event object, the document,
  * the operation name, the variables and `scopeOf(context)` are the same; so this is only right while
  * nothing a subscription resolves depends on its subscriber beyond that scope (here the store, which
- * every subscriber of an event shares, since events travel on per-store topics).
+ * every subscriber of an event shares since events travel on per-store topics, and what the policy's
+ * read answers depend on: `readPolicyKeyOf`).
  *
  * The results of an event are kept in a WeakMap keyed by the event object, which the pub/sub hands
  * to every subscriber: they go when the event does. The JSON of a shared result is built once too.

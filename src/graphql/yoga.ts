@@ -1,6 +1,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Runtime } from '../runtime.ts';
+import { readPolicyKeyOf } from '../auth/policy.ts';
 import type { StampFeed } from '../live/stamp-feed.ts';
 import { useCardHolderScope } from './card-holder-scope.ts';
 import type { GraphQLContext } from './context.ts';
@@ -90,9 +91,9 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed, cursors: 
       useRequestErrorCodes(),
       useCardHolderScope(),
       useSharedSubscriptionResults({
-        // A card holder's results are its own, even where a till's selection happens to match.
-        scopeOf: (context) =>
-          context.cardHolder ? `${context.actor.storeId}/${context.cardHolder.customerCardId}` : String(context.actor.storeId),
+        // Shared only between subscribers the policy answers alike: a till's results never reach an
+        // admin token or a card holder, a card holder's never another card's.
+        scopeOf: (context) => `${context.actor.storeId}/${readPolicyKeyOf(context.actor.principal)}`,
         // A replayed page's events share loaders that read for the whole page (replay-pages.ts).
         contextFor: (context, event) => ({ ...context, loaders: replayPageOf(event)?.loaders ?? createLoaders(context.deps) }),
         // Results of logged events carry the event's cursor as their SSE `id:` (Last-Event-ID).
