@@ -12,6 +12,15 @@ import { type CachedToken, TokenCache } from './token-cache.ts';
  */
 export type Credential = { kind: 'token'; tokenHash: string } | { kind: 'card'; uuid: string };
 
+/**
+ * Whom a credential's limits count against, as a key of the limits' stores (this process's maps and,
+ * with several gateways, Redis). A card's uuid is what opens its page, so the key holds its hash: a
+ * Redis key listing or a log line must not hand out working card links.
+ */
+export function credentialKeyOf(credential: Credential): string {
+  return credential.kind === 'token' ? `token:${credential.tokenHash}` : `card:${hashToken(credential.uuid)}`;
+}
+
 /** How often a token's `last_used_at` is written at most, per process. */
 export const LAST_USED_INTERVAL_MS = 60_000;
 

@@ -2,7 +2,7 @@ import { existingCardUuids } from '../domain/customer-cards/card-page.queries.ts
 import { workingTokenHashes } from '../domain/stores/token-revocation.ts';
 import { randomUUID } from 'node:crypto';
 import type { Runtime } from '../runtime.ts';
-import { type Credential, tokenCacheOf } from './auth.ts';
+import { type Credential, credentialKeyOf, tokenCacheOf } from './auth.ts';
 import { LiveLeases } from './live-leases.ts';
 import { SharedLimits } from './shared-limits.ts';
 import { log } from '../observability/log.ts';
@@ -14,10 +14,6 @@ export type EndConnection = (reason: string) => void;
 export const TOKEN_REVOKED = 'The API token was revoked';
 export const CARD_GONE = 'The customer card no longer exists';
 
-/** Whom a live connection counts against; its API token's hash, or the card a customer page watches. */
-function keyOf(credential: Credential): string {
-  return credential.kind === 'token' ? `token:${credential.tokenHash}` : `card:${credential.uuid}`;
-}
 
 interface Holder {
   credential: Credential;
@@ -69,7 +65,7 @@ export class LiveConnections {
    * credential already holds `limit` connections (here, or with Redis on any gateway).
    */
   async open(credential: Credential, end: EndConnection, transport: LiveTransport = 'sse'): Promise<(() => void) | undefined> {
-    const key = keyOf(credential);
+    const key = credentialKeyOf(credential);
     let holder = this.#holders.get(key);
     if (holder && holder.ends.size >= this.limit) return undefined;
     if (!holder) this.#holders.set(key, (holder = { credential, ends: new Map() }));
@@ -105,7 +101,7 @@ export class LiveConnections {
 
   /** Open connections of `credential` (for tests and operators). */
   count(credential: Credential): number {
-    return this.#holders.get(keyOf(credential))?.ends.size ?? 0;
+    return this.#holders.get(credentialKeyOf(credential))?.ends.size ?? 0;
   }
 
   #start(): void {
@@ -122,7 +118,7 @@ export class LiveConnections {
   /** A revocation notice: forget the token at once and end its connections. */
   revoked(tokenHash: string): void {
     tokenCacheOf(this.#runtime).forget(tokenHash);
-    this.#end(keyOf({ kind: 'token', tokenHash }), TOKEN_REVOKED);
+    this.#end(credentialKeyOf({ kind: 'token', tokenHash }), TOKEN_REVOKED);
   }
 
   /** Checks every credential behind an open connection once; overlapping calls share one pass. */
@@ -146,7 +142,7 @@ export class LiveConnections {
       ]);
       this.#warned = false;
       for (const tokenHash of tokens) if (!working.has(tokenHash)) this.revoked(tokenHash);
-      for (const uuid of cards) if (!existing.has(uuid)) this.#end(keyOf({ kind: 'card', uuid }), CARD_GONE);
+      for (const uuid of cards) if (!existing.has(uuid)) this.#end(credentialKeyOf({ kind: 'card', uuid }), CARD_GONE);
     } catch (error) {
       // A database outage must not cut every stream; the next sweep tries again.
       if (!this.#warned) log.error({ err: error }, 'live connection sweep failed; retrying');

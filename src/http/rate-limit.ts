@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { Runtime } from '../runtime.ts';
 import { type RateLimitDecision, type RateLimiter, SharedLimits } from './shared-limits.ts';
 import { clientAddressFrom } from './trust-proxy.ts';
-import type { Credential } from './auth.ts';
+import { type Credential, credentialKeyOf } from './auth.ts';
 
 export type { RateLimitDecision, RateLimiter, RateLimitPolicy } from './shared-limits.ts';
 
@@ -33,9 +33,7 @@ export function rateLimitHeaders(limiter: RateLimiter, decision: RateLimitDecisi
  * from one café's network, anonymous traffic would otherwise spend the budget of every page there.
  */
 export function rateLimitKeyOf(credential: Credential | undefined, address: string | undefined): string {
-  if (credential?.kind === 'token') return `token:${credential.tokenHash}`;
-  if (credential?.kind === 'card') return `card:${credential.uuid}`;
-  return `ip:${address ?? 'unknown'}`;
+  return credential ? credentialKeyOf(credential) : `ip:${address ?? 'unknown'}`;
 }
 
 /** The key of a request over HTTP: see rateLimitKeyOf. */
