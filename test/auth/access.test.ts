@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { can, mayRemoveStamps, REMOVE_STAMPS_WINDOW_MS } from '../../src/auth/policy.ts';
 import type { Principal } from '../../src/auth/principal.ts';
+import { updateCard } from '../../src/domain/cards/card.service.ts';
 import { addStamps } from '../../src/domain/customer-cards/customer-card.service.ts';
 import { createPoster } from '../../src/domain/posters/poster.service.ts';
 import { signUpThroughPoster } from '../../src/domain/posters/poster-signup.service.ts';
@@ -93,6 +94,22 @@ describe('the audit log', () => {
     expect(rotate).toMatchObject({ action: 'webhook.rotateSecret', changes: { secretSealed: { before: '[redacted]', after: '[redacted]' } } });
     const row = await deps().db.webhookSubscription.findUniqueOrThrow({ where: { id: subscription.id } });
     expect(JSON.stringify(data)).not.toContain(row.secretSealed);
+  });
+
+  it("chains concurrent changes of one row: each entry's before is the previous entry's after", async () => {
+    const owner = await restStore(t);
+    const { card } = await seedCard(deps(), owner.actor, { name: 'Name 0' });
+    const names = Array.from({ length: 8 }, (_, index) => `Name ${index + 1}`);
+    await Promise.all(names.map((name) => updateCard(deps(), owner.actor, card.id, { name })));
+    const entries = await deps().db.auditLogEntry.findMany({
+      where: { storeId: owner.actor.storeId, action: 'card.update', targetId: card.id },
+      orderBy: { id: 'asc' },
+    });
+    const changes = entries.map((entry) => (entry.changes as { name: { before: string; after: string } }).name);
+    expect(changes).toHaveLength(names.length);
+    expect(changes.map((change) => change.before)).toEqual(['Name 0', ...changes.slice(0, -1).map((change) => change.after)]);
+    const stored = await deps().db.card.findUniqueOrThrow({ where: { id: card.id } });
+    expect(changes.at(-1)!.after).toBe(stored.name);
   });
 
   it('is append-only: the database refuses (SQLite) or ignores (PostgreSQL) any change or removal of an entry', async () => {

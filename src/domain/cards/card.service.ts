@@ -1,4 +1,5 @@
 import { appendAudit } from '../../auth/audit.ts';
+import { rowBeforeChange } from '../audited-change.ts';
 import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
@@ -79,8 +80,9 @@ export async function updateCard(deps: Deps, actor: Actor, id: number, input: Ca
     }
   }
   return deps.db.$transaction(async (tx) => {
+    const before = await rowBeforeChange(tx, deps.provider, 'cards', card.id, 'Card', () => tx.card.findUnique({ where: { id: card.id } }));
     const updated = await tx.card.update({ where: { id: card.id }, data: given as Partial<CardAttributes> });
-    await appendAudit(tx, actor, { action: 'card.update', targetType: 'Card', targetId: card.id, before: card, after: updated });
+    await appendAudit(tx, actor, { action: 'card.update', targetType: 'Card', targetId: card.id, before, after: updated });
     // Stamp limits are not on the pass: a change of them alone updates no pass.
     if (Object.keys(given).some((field) => !STAMP_LIMIT_ATTRIBUTES.has(field))) await enqueueCardPassesUpdate(tx, card.id);
     return updated;
@@ -93,8 +95,9 @@ export async function setCardArchived(deps: Deps, actor: Actor, id: number, arch
   const card = await getCard(deps, actor, id);
   if (Boolean(card.archivedAt) === archived) return card;
   return deps.db.$transaction(async (tx) => {
+    const before = await rowBeforeChange(tx, deps.provider, 'cards', card.id, 'Card', () => tx.card.findUnique({ where: { id: card.id } }));
     const updated = await tx.card.update({ where: { id: card.id }, data: { archivedAt: archived ? new Date() : null } });
-    await appendAudit(tx, actor, { action: 'card.update', targetType: 'Card', targetId: card.id, before: card, after: updated });
+    await appendAudit(tx, actor, { action: 'card.update', targetType: 'Card', targetId: card.id, before, after: updated });
     await enqueueCardPassesUpdate(tx, card.id);
     return updated;
   });

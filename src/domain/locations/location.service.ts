@@ -1,4 +1,5 @@
 import { appendAudit } from '../../auth/audit.ts';
+import { rowBeforeChange } from '../audited-change.ts';
 import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
@@ -72,8 +73,9 @@ export async function updateLocation(deps: Deps, actor: Actor, id: number, input
   validateLocation({ ...location, ...changes } as LocationAttributes, new Set(Object.keys(given)));
   if (Object.keys(changes).length === 0) return location;
   return deps.db.$transaction(async (tx) => {
+    const before = await rowBeforeChange(tx, deps.provider, 'locations', location.id, 'Location', () => tx.location.findUnique({ where: { id: location.id } }));
     const updated = await tx.location.update({ where: { id: location.id }, data: changes });
-    await appendAudit(tx, actor, { action: 'location.update', targetType: 'Location', targetId: location.id, before: location, after: updated });
+    await appendAudit(tx, actor, { action: 'location.update', targetType: 'Location', targetId: location.id, before, after: updated });
     return updated;
   });
 }
@@ -83,7 +85,8 @@ export async function deleteLocation(deps: Deps, actor: Actor, id: number): Prom
   assertPerformAction(actor, 'location.delete');
   const location = await getLocation(deps, actor, id);
   await deps.db.$transaction(async (tx) => {
+    const before = await rowBeforeChange(tx, deps.provider, 'locations', location.id, 'Location', () => tx.location.findUnique({ where: { id: location.id } }));
     await tx.location.delete({ where: { id: location.id } });
-    await appendAudit(tx, actor, { action: 'location.delete', targetType: 'Location', targetId: location.id, before: location, after: null });
+    await appendAudit(tx, actor, { action: 'location.delete', targetType: 'Location', targetId: location.id, before, after: null });
   });
 }

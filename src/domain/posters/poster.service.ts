@@ -1,4 +1,5 @@
 import { appendAudit } from '../../auth/audit.ts';
+import { rowBeforeChange } from '../audited-change.ts';
 import { assertPerformAction } from '../../auth/policy.ts';
 import { randomBytes } from 'node:crypto';
 import type { Prisma } from '../../generated/sqlite/client.ts';
@@ -80,8 +81,9 @@ export async function updatePoster(deps: Deps, actor: Actor, id: number, input: 
   validatePoster({ ...poster, ...given } as PosterAttributes, new Set(Object.keys(given)));
   if (Object.keys(given).length === 0) return poster;
   return deps.db.$transaction(async (tx) => {
+    const before = await rowBeforeChange(tx, deps.provider, 'posters', poster.id, 'Poster', () => tx.poster.findUnique({ where: { id: poster.id } }));
     const updated = await tx.poster.update({ where: { id: poster.id }, data: given });
-    await appendAudit(tx, actor, { action: 'poster.update', targetType: 'Poster', targetId: poster.id, before: poster, after: updated });
+    await appendAudit(tx, actor, { action: 'poster.update', targetType: 'Poster', targetId: poster.id, before, after: updated });
     return updated;
   });
 }
@@ -94,7 +96,8 @@ export async function deletePoster(deps: Deps, actor: Actor, id: number): Promis
   assertPerformAction(actor, 'poster.delete');
   const poster = await getPoster(deps, actor, id);
   await deps.db.$transaction(async (tx) => {
+    const before = await rowBeforeChange(tx, deps.provider, 'posters', poster.id, 'Poster', () => tx.poster.findUnique({ where: { id: poster.id } }));
     await tx.poster.delete({ where: { id: poster.id } });
-    await appendAudit(tx, actor, { action: 'poster.delete', targetType: 'Poster', targetId: poster.id, before: poster, after: null });
+    await appendAudit(tx, actor, { action: 'poster.delete', targetType: 'Poster', targetId: poster.id, before, after: null });
   });
 }

@@ -1,4 +1,5 @@
 import { appendAudit } from '../../auth/audit.ts';
+import { rowBeforeChange } from '../audited-change.ts';
 import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import { getCard } from '../cards/card.service.ts';
@@ -115,8 +116,9 @@ export async function updateReward(deps: Deps, actor: Actor, id: number, input: 
   validateReward(given, card.stampsRequired, false);
   if (Object.keys(given).length === 0) return reward;
   return deps.db.$transaction(async (tx) => {
+    const before = await rowBeforeChange(tx, deps.provider, 'rewards', reward.id, 'Reward', () => tx.reward.findUnique({ where: { id: reward.id } }));
     const updated = await tx.reward.update({ where: { id: reward.id }, data: given });
-    await appendAudit(tx, actor, { action: 'reward.update', targetType: 'Reward', targetId: reward.id, before: reward, after: updated });
+    await appendAudit(tx, actor, { action: 'reward.update', targetType: 'Reward', targetId: reward.id, before, after: updated });
     await enqueueCardPassesUpdate(tx, reward.cardId);
     return updated;
   });
@@ -132,18 +134,20 @@ export async function deleteReward(deps: Deps, actor: Actor, id: number): Promis
   const redeemed = await deps.db.redemption.count({ where: { rewardId: reward.id } });
   if (redeemed > 0) throw rewardInUse();
   try {
-    await deps.db.$transaction(async (tx) => {
-      const deleted = await tx.reward.deleteMany({ where: { id: reward.id, storeId: actor.storeId } });
-      if (deleted.count === 0) throw notFound('Reward');
-      await appendAudit(tx, actor, { action: 'reward.delete', targetType: 'Reward', targetId: reward.id, before: reward, after: null });
+    return await deps.db.$transaction(async (tx) => {
+      const before = await rowBeforeChange(tx, deps.provider, 'rewards', reward.id, 'Reward', () =>
+        tx.reward.findFirst({ where: { id: reward.id, storeId: actor.storeId } }),
+      );
+      await tx.reward.delete({ where: { id: reward.id } });
+      await appendAudit(tx, actor, { action: 'reward.delete', targetType: 'Reward', targetId: reward.id, before, after: null });
       await enqueueCardPassesUpdate(tx, reward.cardId);
+      return before;
     });
   } catch (error) {
     // A redemption committed after the count; the foreign key keeps the reward (and its ledger entry).
     if (isForeignKeyViolation(error)) throw rewardInUse();
     throw error;
   }
-  return reward;
 }
 
 function rewardInUse(): DomainError {

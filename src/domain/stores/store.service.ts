@@ -1,4 +1,5 @@
 import { appendAudit } from '../../auth/audit.ts';
+import { rowBeforeChange } from '../audited-change.ts';
 import { assertPerformAction } from '../../auth/policy.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { Scope } from '../../auth/scopes.ts';
@@ -105,8 +106,9 @@ export async function updateStore(deps: Deps, actor: Actor, id: number, input: S
   if (Object.keys(given).length === 0) return store;
   if (typeof given.name === 'string') given.name = given.name.trim();
   return deps.db.$transaction(async (tx) => {
+    const before = await rowBeforeChange(tx, deps.provider, 'stores', store.id, 'Store', () => tx.store.findUnique({ where: { id: store.id } }));
     const updated = await tx.store.update({ where: { id: store.id }, data: given });
-    await appendAudit(tx, actor, { action: 'store.update', targetType: 'Store', targetId: store.id, before: store, after: updated });
+    await appendAudit(tx, actor, { action: 'store.update', targetType: 'Store', targetId: store.id, before, after: updated });
     return updated;
   });
 }

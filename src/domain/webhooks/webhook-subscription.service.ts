@@ -1,4 +1,5 @@
 import { appendAudit } from '../../auth/audit.ts';
+import { rowBeforeChange } from '../audited-change.ts';
 import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
@@ -175,8 +176,9 @@ export async function updateWebhookSubscription(
   }
   if (Object.keys(data).length === 0) return row;
   return deps.db.$transaction(async (tx) => {
+    const before = await rowBeforeChange(tx, deps.provider, 'webhook_subscriptions', row.id, 'Webhook subscription', () => tx.webhookSubscription.findUnique({ where: { id: row.id } }));
     const updated = await tx.webhookSubscription.update({ where: { id: row.id }, data });
-    await appendAudit(tx, actor, { action: 'webhook.update', targetType: 'WebhookSubscription', targetId: row.id, before: row, after: updated });
+    await appendAudit(tx, actor, { action: 'webhook.update', targetType: 'WebhookSubscription', targetId: row.id, before, after: updated });
     return updated;
   });
 }
@@ -186,8 +188,9 @@ export async function deleteWebhookSubscription(deps: Deps, actor: Actor, id: nu
   assertPerformAction(actor, 'webhook.delete');
   const row = await getWebhookSubscription(deps, actor, id);
   await deps.db.$transaction(async (tx) => {
+    const before = await rowBeforeChange(tx, deps.provider, 'webhook_subscriptions', row.id, 'Webhook subscription', () => tx.webhookSubscription.findUnique({ where: { id: row.id } }));
     await tx.webhookSubscription.deleteMany({ where: { id: row.id } });
-    await appendAudit(tx, actor, { action: 'webhook.delete', targetType: 'WebhookSubscription', targetId: row.id, before: row, after: null });
+    await appendAudit(tx, actor, { action: 'webhook.delete', targetType: 'WebhookSubscription', targetId: row.id, before, after: null });
   });
 }
 
@@ -197,9 +200,10 @@ export async function rotateWebhookSecret(deps: Deps, actor: Actor, id: number):
   const row = await getWebhookSubscription(deps, actor, id);
   const secretSealed = await sealSecret(deps.db, actor.storeId, newSigningSecret());
   return deps.db.$transaction(async (tx) => {
+    const before = await rowBeforeChange(tx, deps.provider, 'webhook_subscriptions', row.id, 'Webhook subscription', () => tx.webhookSubscription.findUnique({ where: { id: row.id } }));
     const updated = await tx.webhookSubscription.update({ where: { id: row.id }, data: { secretSealed } });
     // The secret itself is redacted (audit.ts); the entry says that it changed.
-    await appendAudit(tx, actor, { action: 'webhook.rotateSecret', targetType: 'WebhookSubscription', targetId: row.id, before: row, after: updated });
+    await appendAudit(tx, actor, { action: 'webhook.rotateSecret', targetType: 'WebhookSubscription', targetId: row.id, before, after: updated });
     return updated;
   });
 }
