@@ -19,7 +19,9 @@ import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
 import { graphqlClient } from '../helpers/graphql.ts';
 import { repoRoot } from '../helpers/process.ts';
 import { restClient, restStore } from '../helpers/rest.ts';
+import { fillRoutePath } from '../helpers/route-paths.ts';
 import { useServer } from '../helpers/server.ts';
+import { storeSnapshot } from '../helpers/snapshot.ts';
 
 /**
  * Every entry point with every scope, generated from the REST route table and the GraphQL schema:
@@ -33,30 +35,7 @@ const gql = graphqlClient(t);
 
 const tokenOf = (scope: Scope): Principal => ({ kind: 'TOKEN', tokenId: 1, scope, name: scope });
 
-/** Everything a store holds, to compare before and after refused calls. */
-async function snapshot(storeId: number): Promise<string> {
-  const db = deps().db;
-  const where = { storeId };
-  const order = { orderBy: { id: 'asc' as const } };
-  return JSON.stringify(
-    await Promise.all([
-      db.store.findUnique({ where: { id: storeId } }),
-      db.card.findMany({ where, ...order }),
-      db.reward.findMany({ where, ...order }),
-      db.customer.findMany({ where, ...order }),
-      db.customerCard.findMany({ where, ...order }),
-      db.ledgerEntry.findMany({ where, ...order }),
-      db.redemption.findMany({ where, ...order }),
-      db.location.findMany({ where, ...order }),
-      db.poster.findMany({ where, ...order }),
-      db.webhookSubscription.findMany({ where, ...order }),
-      db.webhookDelivery.findMany({ where: { subscription: where }, ...order }),
-      db.apiToken.findMany({ where, ...order, select: { id: true, scope: true, name: true, revokedAt: true } }),
-      db.auditLogEntry.findMany({ where, ...order }),
-      db.storeEvent.findMany({ where, ...order }),
-    ]),
-  );
-}
+const snapshot = async (storeId: number) => JSON.stringify(await storeSnapshot(deps().db, storeId));
 
 describe('the policy covers every entry point', () => {
   it('every REST route has a policy case', () => {
@@ -136,14 +115,7 @@ describe('REST: every route with admin, till and read tokens', () => {
       rewards: rewards[0]!.id,
       webhook_subscriptions: subscription.id,
     };
-    const fill = (path: string) =>
-      path.replace(/\/([a-z_]+)\/\{([a-z_]+)\}/g, (_, collection: string, param: string) => {
-        if (param === 'account_id') return `/${collection}/${storeId}`;
-        if (param === 'customer_id') return `/${collection}/${customer.id}`;
-        const id = records[collection];
-        if (id === undefined) throw new Error(`no record for /${collection}/{id}: teach the scope test about it`);
-        return `/${collection}/${id}`;
-      });
+    const fill = (path: string) => fillRoutePath(path, { account: storeId, customer: customer.id, records, test: 'scope test' });
     const routes = restRoutes.map(({ spec }) => spec).filter((spec) => !spec.public);
     const call = async (token: string, spec: (typeof routes)[number]) => {
       const body = spec.body ? BODIES[spec.operationId]?.(ids) : undefined;

@@ -5,33 +5,14 @@ import { createWebhookSubscription } from '../../src/domain/webhooks/webhook-sub
 import { seedCard, seedCustomerCard } from '../helpers/factories.ts';
 import { restRoutes } from '../../src/rest/mount.ts';
 import { restStore } from '../helpers/rest.ts';
+import { fillRoutePath } from '../helpers/route-paths.ts';
 import { useServer } from '../helpers/server.ts';
+import { storeSnapshot } from '../helpers/snapshot.ts';
 
 const t = useServer();
 const deps = () => t.runtime.deps;
 
-/** Everything store `storeId` holds, to compare before and after another store's attempts. */
-async function snapshot(storeId: number) {
-  const db = deps().db;
-  const where = { storeId };
-  return JSON.stringify(
-    await Promise.all([
-      db.store.findUnique({ where: { id: storeId } }),
-      db.card.findMany({ where, orderBy: { id: 'asc' } }),
-      db.reward.findMany({ where, orderBy: { id: 'asc' } }),
-      db.customer.findMany({ where, orderBy: { id: 'asc' } }),
-      db.externalReference.findMany({ where, orderBy: { id: 'asc' } }),
-      db.customerCard.findMany({ where, orderBy: { id: 'asc' } }),
-      db.ledgerEntry.findMany({ where, orderBy: { id: 'asc' } }),
-      db.redemption.findMany({ where, orderBy: { id: 'asc' } }),
-      db.location.findMany({ where, orderBy: { id: 'asc' } }),
-      db.poster.findMany({ where, orderBy: { id: 'asc' } }),
-      db.idempotencyKey.findMany({ where, orderBy: { id: 'asc' } }),
-      db.webhookSubscription.findMany({ where, orderBy: { id: 'asc' } }),
-      db.webhookDelivery.findMany({ where: { subscription: where }, orderBy: { id: 'asc' } }),
-    ]),
-  );
-}
+const snapshot = async (storeId: number) => JSON.stringify(await storeSnapshot(deps().db, storeId));
 
 it("answers 404 to another store's token on every endpoint, through either store's path, and changes nothing", async () => {
   const owner = await restStore(t);
@@ -145,28 +126,16 @@ it("covers every route of the route table: another store's token reads and write
   const ownerIds = { cardId: card.id, rewardId: rewards[0]!.id };
   const secrets = ['OWNERSECRET', customer.email!, customerCard.uuid];
 
-  const recordFor = (collection: string | undefined): number => {
-    const ids: Record<string, number> = {
-      accounts: owner.actor.storeId,
-      cards: card.id,
-      customers: customer.id,
-      customer_cards: customerCard.id,
-      locations: location.id,
-      posters: poster.id,
-      rewards: rewards[0]!.id,
-      webhook_subscriptions: subscription.id,
-    };
-    const id = collection === undefined ? undefined : ids[collection];
-    if (id === undefined) throw new Error(`no owner record for /${collection}/{id}: add one to the tenancy test`);
-    return id;
+  const records: Record<string, number> = {
+    cards: card.id,
+    customers: customer.id,
+    customer_cards: customerCard.id,
+    locations: location.id,
+    posters: poster.id,
+    rewards: rewards[0]!.id,
+    webhook_subscriptions: subscription.id,
   };
-  const fill = (path: string, account: number) =>
-    path.replace(/\/([a-z_]+)\/\{([a-z_]+)\}/g, (_, collection: string, param: string) => {
-      if (param === 'account_id') return `/${collection}/${account}`;
-      if (param === 'customer_id') return `/${collection}/${customer.id}`;
-      if (param === 'id') return `/${collection}/${collection === 'accounts' ? account : recordFor(collection)}`;
-      throw new Error(`unknown path parameter {${param}}: teach the tenancy test about it`);
-    });
+  const fill = (path: string, account: number) => fillRoutePath(path, { account, customer: customer.id, records, test: 'tenancy test' });
 
   const routes = restRoutes.map(({ spec }) => spec).filter((spec) => !spec.public);
   expect(routes.length).toBeGreaterThan(20);
