@@ -1,6 +1,6 @@
 import { cardHolderOf } from '../domain/customer-cards/card-page.queries.ts';
 import { type Actor, WriteSource } from '../domain/context.ts';
-import { authenticateBearer, type Credential, tokenPrincipal } from '../http/auth.ts';
+import { authenticateBearer, type Credential, tokenActor } from '../http/auth.ts';
 import type { Runtime } from '../runtime.ts';
 
 /** A customer page's restricted access: one customer card, read and watched, nothing else. */
@@ -38,7 +38,7 @@ export async function authenticateViewer(runtime: Runtime, authorization: string
   const token = await authenticateBearer(runtime, authorization);
   return (
     token && {
-      actor: { storeId: token.storeId, source: WriteSource.GRAPHQL, principal: tokenPrincipal(token) },
+      actor: tokenActor(token, WriteSource.GRAPHQL),
       credential: { kind: 'token', tokenHash: token.tokenHash } }
   );
 }

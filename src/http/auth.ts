@@ -69,7 +69,12 @@ export async function authenticate(
   source: WriteSource,
 ): Promise<Actor | undefined> {
   const found = await authenticateBearer(runtime, authorization);
-  return found && { storeId: found.storeId, source, principal: tokenPrincipal(found) };
+  return found && tokenActor(found, source);
+}
+
+/** The actor an authenticated token acts as through `source`. */
+export function tokenActor(token: CachedToken, source: WriteSource): Actor {
+  return { storeId: token.storeId, source, principal: tokenPrincipal(token) };
 }
 
 const caches = new WeakMap<Runtime, TokenCache>();

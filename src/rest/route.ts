@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { Actor } from '../domain/context.ts';
 import { checkOwnStore } from '../domain/stores/store.service.ts';
 import { readJsonHeaders } from '../http/caching.ts';
+import type { Credential } from '../http/auth.ts';
 import type { Runtime } from '../runtime.ts';
 import { readParams, readQuery } from './body.ts';
 import { PathId, parseOrThrow, pathIdOf } from './fields.ts';
@@ -10,7 +11,7 @@ import { errorResponse, RestError } from './http.ts';
 import { ErrorSchema, errorResponses, type ErrorStatus, RATE_LIMIT_HEADERS } from './openapi-parts.ts';
 
 /** What the REST middleware leaves on the context: the caller, when its token is valid. */
-export type RestEnv = { Variables: { actor: Actor | undefined } };
+export type RestEnv = { Variables: { actor: Actor | undefined; credential: Credential | undefined } };
 export type RestApp = OpenAPIHono<RestEnv>;
 
 type ParamNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}` ? Name | ParamNames<Rest> : never;
