@@ -5,6 +5,7 @@ import type { Db, Tx } from '../db/client.ts';
 import { invalid, notFound } from '../domain/errors.ts';
 import type { Reaction } from '../domain/ledger/reactions.ts';
 import { judgeAttempt, type Verdict } from '../domain/webhooks/retry-policy.rules.ts';
+import { readEnabledSubscriptions } from '../domain/webhooks/enabled-subscriptions.sql.ts';
 import { openSecret } from '../domain/webhooks/secret-box.ts';
 import { recordAttempt } from '../domain/webhooks/webhook-delivery.service.ts';
 import { subscribesTo, TEST_EVENT, type WebhookEvent } from '../domain/webhooks/webhook-events.ts';
@@ -32,20 +33,21 @@ export interface DeliveryMessage {
 /**
  * The reaction to every event of the log: one delivery message per enabled subscription of the store
  * that wants it, written by the event log in the event's own transaction, so an event is delivered at
- * least once or never happened.
+ * least once or never happened. The store's subscriptions are read once for all the events of an
+ * append (a stamp that unlocks a reward appends two).
  */
-export const webhookReaction: Reaction = async (tx, event) => {
-  const subscriptions = await tx.webhookSubscription.findMany({
-    where: { storeId: event.storeId, enabled: true },
-    select: { id: true, events: true },
-    orderBy: { id: 'asc' },
-  });
-  return subscriptions
-    .filter((subscription) => subscribesTo(eventsOf(subscription), event.type))
-    .map((subscription) => ({
-      topic: DELIVERY_TOPIC,
-      payload: { subscriptionId: subscription.id, eventId: event.id } satisfies DeliveryMessage,
-    }));
+export const webhookReaction: Reaction = async (tx, appended) => {
+  const first = appended[0];
+  if (!first) return [];
+  const subscriptions = await readEnabledSubscriptions(tx, first.event.storeId);
+  return appended.flatMap(({ event }) =>
+    subscriptions
+      .filter((subscription) => subscribesTo(eventsOf(subscription), event.type))
+      .map((subscription) => ({
+        topic: DELIVERY_TOPIC,
+        payload: { subscriptionId: subscription.id, eventId: event.id } satisfies DeliveryMessage,
+      })),
+  );
 };
 
 /** Signs and posts one event to one subscription; nothing recorded. */

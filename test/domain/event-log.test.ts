@@ -157,11 +157,13 @@ describe('the event log', () => {
     const { customerCard } = await seedCustomerCard(deps(), actor, card.id);
     const topic = `test.reaction.${actor.storeId}`;
     const seen: LoggedEvent[] = [];
-    const unregister = deps().reactions.register((_tx, event, facts) => {
-      if (event.storeId !== actor.storeId) return [];
-      seen.push(event);
-      return [{ topic, payload: { eventId: event.id, type: event.type, notify: facts.notify } }];
-    });
+    const unregister = deps().reactions.register((_tx, appended) =>
+      appended.flatMap(({ event, facts }) => {
+        if (event.storeId !== actor.storeId) return [];
+        seen.push(event);
+        return [{ topic, payload: { eventId: event.id, type: event.type, notify: facts.notify } }];
+      }),
+    );
     try {
       await addStamps(deps(), actor, { customerCardId: customerCard.id, stamps: 1, skipNotifications: true });
       await expect(

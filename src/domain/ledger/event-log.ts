@@ -3,7 +3,7 @@ import type { Provider, Tx } from '../../db/client.ts';
 import type { EventBus } from '../events.ts';
 import type { EventType } from './event-types.ts';
 import { insertEvents, insertOutbox } from './ledger-statements.ts';
-import type { EventFacts, OutboxJob, Reactions } from './reactions.ts';
+import type { EventFacts, Reactions } from './reactions.ts';
 
 /** An event about to be written: its type, the ids it is about and its data snapshot. */
 export interface NewEvent {
@@ -93,10 +93,10 @@ export async function appendEvents(tx: Tx, deps: EventLogDeps, storeId: number, 
     data: event.data,
   }));
   await insertEvents(tx, deps.provider, logged);
-  const jobs: OutboxJob[] = [];
-  for (const [index, event] of logged.entries()) {
-    jobs.push(...(await deps.reactions.jobsFor(tx, event, { notify: true, ...events[index]!.facts })));
-  }
+  const jobs = await deps.reactions.jobsFor(
+    tx,
+    logged.map((event, index) => ({ event, facts: { notify: true, ...events[index]!.facts } })),
+  );
   if (jobs.length > 0) await insertOutbox(tx, deps.provider, jobs, new Date());
   return { storeId, events: logged, jobsQueued: jobs.length > 0 };
 }

@@ -16,12 +16,19 @@ export interface EventFacts {
   notify: boolean;
 }
 
+/** An event just appended, with what the write knew about it. */
+export interface AppendedEvent {
+  event: LoggedEvent;
+  facts: EventFacts;
+}
+
 /**
- * Something that follows from an event, decided inside the event's transaction: the outbox rows it
- * returns are written in that same transaction, so the work is done at least once or the event never
- * happened.
+ * Something that follows from events, decided inside their transaction: the outbox rows it returns
+ * are written in that same transaction, so the work is done at least once or the events never
+ * happened. It is given all the events of one append (one store's, in sequence order) at once, so
+ * what it reads it reads once for all of them, not once per event.
  */
-export type Reaction = (tx: Tx, event: LoggedEvent, facts: EventFacts) => OutboxJob[] | Promise<OutboxJob[]>;
+export type Reaction = (tx: Tx, appended: readonly AppendedEvent[]) => OutboxJob[] | Promise<OutboxJob[]>;
 
 /** The reactions of one gateway, registered at start (wallet pass updates, webhook deliveries). */
 export class Reactions {
@@ -33,9 +40,10 @@ export class Reactions {
     return () => this.#reactions.delete(reaction);
   }
 
-  async jobsFor(tx: Tx, event: LoggedEvent, facts: EventFacts): Promise<OutboxJob[]> {
+  /** The outbox rows of every reaction, in the order they were registered, each reaction's in event order. */
+  async jobsFor(tx: Tx, appended: readonly AppendedEvent[]): Promise<OutboxJob[]> {
     const jobs: OutboxJob[] = [];
-    for (const reaction of this.#reactions) jobs.push(...(await reaction(tx, event, facts)));
+    for (const reaction of this.#reactions) jobs.push(...(await reaction(tx, appended)));
     return jobs;
   }
 }

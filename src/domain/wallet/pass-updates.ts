@@ -18,14 +18,15 @@ const BALANCE_EVENTS = new Set<string>([EventType.STAMP_EARNED, EventType.STAMP_
  * or a wallet-service outage loses no update. One message per ledger entry (a stamp that also unlocks
  * a reward updates the pass once); cards with no installed pass cost nothing.
  */
-export const passUpdateReaction: Reaction = (_tx, event, { customerCard, notify }) => {
-  if (!BALANCE_EVENTS.has(event.type) || !customerCard) return [];
-  const apple = customerCard.passInstalled && notify;
-  const google = customerCard.googleIssuedAt !== null;
-  if (!apple && !google) return [];
-  const payload: PassUpdatePayload = { customerCardId: customerCard.id, notify };
-  return [{ topic: PASS_UPDATE_TOPIC, payload: { ...payload } }];
-};
+export const passUpdateReaction: Reaction = (_tx, appended) =>
+  appended.flatMap(({ event, facts: { customerCard, notify } }) => {
+    if (!BALANCE_EVENTS.has(event.type) || !customerCard) return [];
+    const apple = customerCard.passInstalled && notify;
+    const google = customerCard.googleIssuedAt !== null;
+    if (!apple && !google) return [];
+    const payload: PassUpdatePayload = { customerCardId: customerCard.id, notify };
+    return [{ topic: PASS_UPDATE_TOPIC, payload: { ...payload } }];
+  });
 
 export interface CardPassesUpdatePayload {
   cardId: number;
