@@ -23,7 +23,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const distDir = join(root, 'dist');
 const stampFile = join(distDir, '.build-stamp');
 // Everything the output depends on besides src/ itself.
-const inputs = ['tsconfig.json', 'tsconfig.build.json', 'package.json'];
+const inputs = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'scripts/build.mjs'];
 
 function newestMtime(path) {
   // A file removed while the tree is walked (prisma generate rewrites src/generated/) changed its
