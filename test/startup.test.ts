@@ -207,6 +207,10 @@ describe.runIf(testProvider === 'sqlite')('npm start itself', () => {
         expect(tree.at(-1)).toMatch(/node .*dist\/main\.js$/);
         expect(tree.join('\n')).not.toMatch(/tsx/);
       }
+      // dist/main.js is one bundle of the sources; its source map leads stack traces back to them
+      // (NODE_OPTIONS=--enable-source-maps).
+      const sourceMap = JSON.parse(readFileSync(join(repoRoot, 'dist', 'main.js.map'), 'utf8')) as { sources: string[] };
+      expect(sourceMap.sources).toEqual(expect.arrayContaining(['../src/main.ts', '../src/server.ts']));
       // Node 22.10 and later keep the code compiled for this start, for the next one (Node 20 cannot).
       if ('flushCompileCache' in nodeModule) expect(readdirSync(join(repoRoot, 'dist', '.compile-cache'))).not.toEqual([]);
     } finally {
