@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { formatPrismaCursor, parsePrismaCursor } from '@pothos/plugin-prisma';
 import { GraphQLError } from 'graphql';
+import { settingOnce } from '../domain/settings.ts';
 import type { Db } from '../db/client.ts';
 
 /**
@@ -80,11 +81,6 @@ export function invalidPageArgument(message: string): GraphQLError {
 
 /** The cursor key of this database, created by whichever gateway starts first. */
 export async function loadCursorSeal(db: Db): Promise<CursorSeal> {
-  const stored = await db.setting.findUnique({ where: { key: KEY_SETTING } });
-  if (!stored) {
-    const value = randomBytes(32).toString('base64');
-    await db.setting.upsert({ where: { key: KEY_SETTING }, create: { key: KEY_SETTING, value }, update: {} });
-  }
-  const winner = stored ?? (await db.setting.findUniqueOrThrow({ where: { key: KEY_SETTING } }));
-  return new CursorSeal(Buffer.from(winner.value, 'base64'));
+  const key = await settingOnce(db, KEY_SETTING, () => randomBytes(32).toString('base64'));
+  return new CursorSeal(Buffer.from(key, 'base64'));
 }

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import type forge from 'node-forge';
 import type { Db } from '../db/client.ts';
 import type { AppleSettings } from './config.ts';
+import { settingOnce } from '../domain/settings.ts';
 import { readCertificatePem, readText } from './secrets.ts';
 
 /** What signs Apple passes (and, with certificate auth, talks to APNs). */
@@ -76,11 +77,8 @@ async function loadDevelopmentSigner(settings: AppleSettings, db: Db): Promise<P
     // over what they read (nothing, or the same unreadable value), and both keep what is there after.
     if (stored) {
       await db.setting.updateMany({ where: { key: DEV_SIGNER_SETTING, value: stored.value }, data: { value } });
-    } else {
-      await db.setting.upsert({ where: { key: DEV_SIGNER_SETTING }, create: { key: DEV_SIGNER_SETTING, value }, update: {} });
     }
-    const winner = await db.setting.findUniqueOrThrow({ where: { key: DEV_SIGNER_SETTING } });
-    signer = parseStoredSigner(winner.value);
+    signer = parseStoredSigner(await settingOnce(db, DEV_SIGNER_SETTING, () => value));
     if (!signer) throw new Error(`the stored ${DEV_SIGNER_SETTING} setting is unreadable`);
   }
   return signer;

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { settingOnce } from '../settings.ts';
 import type { Db } from '../../db/client.ts';
 
 /**
@@ -14,15 +15,7 @@ const VERSION = 'v1';
 const keys = new WeakMap<Db, Promise<Buffer>>();
 
 async function loadKey(db: Db): Promise<Buffer> {
-  const existing = await db.setting.findUnique({ where: { key: KEY_SETTING } });
-  if (existing) return Buffer.from(existing.value, 'base64');
-  try {
-    await db.setting.create({ data: { key: KEY_SETTING, value: randomBytes(32).toString('base64') } });
-  } catch {
-    // Another process created it first; theirs is the key.
-  }
-  const stored = await db.setting.findUniqueOrThrow({ where: { key: KEY_SETTING } });
-  return Buffer.from(stored.value, 'base64');
+  return Buffer.from(await settingOnce(db, KEY_SETTING, () => randomBytes(32).toString('base64')), 'base64');
 }
 
 function sealingKey(db: Db): Promise<Buffer> {
