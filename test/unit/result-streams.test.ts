@@ -109,7 +109,7 @@ describe('results pushed as they come', () => {
     mapped.push((result) => pushed.push(result.data?.n));
     const read = mapped.next();
     emit(-7);
-    void mapped.return();
+    void mapped.return?.();
     release(7);
     emit(8);
     await tick();
