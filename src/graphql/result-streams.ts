@@ -1,5 +1,5 @@
-import type { PushStream } from '../live/push-stream.ts';
 import type { ExecutionResult } from 'graphql';
+import type { PushStream } from '../live/push-stream.ts';
 
 export type PromiseOrValue<T> = T | Promise<T>;
 
@@ -121,6 +121,11 @@ export function pushMapped<T, R extends ExecutionResult>(source: PushStream<T>, 
     },
     push(take) {
       onResult = take;
+      source.push((event) => {
+        if (stopped) return;
+        queued.push(map(event));
+        flush();
+      });
       // In push mode the source's next() settles only when it ends or fails.
       source.next().then(
         () => {
@@ -132,11 +137,6 @@ export function pushMapped<T, R extends ExecutionResult>(source: PushStream<T>, 
           answer();
         },
       );
-      source.push((event) => {
-        if (stopped) return;
-        queued.push(map(event));
-        flush();
-      });
     },
     pause: () => source.pause(),
     resume: () => source.resume(),

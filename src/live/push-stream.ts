@@ -5,7 +5,8 @@
  *
  * After `push(onValue)`, values go to `onValue` in order, synchronously as they come, and `next()`
  * serves only the end of the stream: it settles when the stream ends or fails (or when the stream
- * has a value that must travel the ordinary way, see shared-results.ts). `return()` stops it as before.
+ * has a value that must travel the ordinary way, see result-streams.ts). `return()` stops it as
+ * before. Push before the first `next()`: a read before it takes a value the ordinary way.
  */
 export interface PushStream<T> extends AsyncIterableIterator<T> {
   push(onValue: (value: T) => void): void;

@@ -282,7 +282,7 @@ export function createStampFeed(live: Pick<LivePubSub, 'pubsub' | 'listening'>, 
         },
         push(take) {
           onEvent = take;
-          stream.resume();
+          if (!paused) stream.resume();
         },
         pause() {
           paused = true;
