@@ -147,6 +147,13 @@ export function streamEvents(
     void results.return?.();
   });
   track(response);
+  const fail = (error: unknown) => {
+    // Errors arrive masked (maskError); one it did not reveal is ours to log.
+    const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+    if (!code || code === 'INTERNAL_SERVER_ERROR') log.error({ err: error }, 'event stream failed');
+    const shown = error instanceof GraphQLError ? errorJson(error) : { message: 'Unexpected error.' };
+    if (!gone && !response.writableEnded) response.end(`event: next\ndata: ${JSON.stringify({ errors: [shown] })}\n\n${COMPLETE}`);
+  };
   if (direct) {
     let paused = false;
     const resume = () => {
@@ -154,7 +161,16 @@ export function streamEvents(
       direct.resume();
     };
     direct.push((result) => {
-      if (gone || response.writableEnded || response.write(frameOf(result)) || paused) return;
+      if (gone || response.writableEnded) return;
+      let written: boolean;
+      try {
+        written = response.write(frameOf(result));
+      } catch (error) {
+        // Called from the feed's loop over every subscriber: this stream fails, not the loop.
+        fail(error);
+        return;
+      }
+      if (written || paused) return;
       paused = true;
       direct.pause();
       response.once('drain', resume);
@@ -177,11 +193,7 @@ export function streamEvents(
       }
       if (!response.writableEnded) response.end(COMPLETE);
     } catch (error) {
-      // Errors arrive masked (maskError); one it did not reveal is ours to log.
-      const code = error instanceof GraphQLError ? error.extensions.code : undefined;
-      if (!code || code === 'INTERNAL_SERVER_ERROR') log.error({ err: error }, 'event stream failed');
-      const shown = error instanceof GraphQLError ? errorJson(error) : { message: 'Unexpected error.' };
-      if (!gone && !response.writableEnded) response.end(`event: next\ndata: ${JSON.stringify({ errors: [shown] })}\n\n${COMPLETE}`);
+      fail(error);
     }
   })();
 }

@@ -11,7 +11,7 @@ import { mapStream, type PromiseOrValue, pushMapped } from './result-streams.ts'
 import type { GraphQLContext } from './context.ts';
 
 /** Yoga serialises a result with its own `stringify` when it has one (SSE). */
-export type SharedResult = ExecutionResult & { stringify?: (result: ExecutionResult) => string };
+type SharedResult = ExecutionResult & { stringify?: (result: ExecutionResult) => string };
 
 /**
  * Executes a subscription's selection once per event for every subscriber that asked for the same
@@ -35,8 +35,8 @@ export function useSharedSubscriptionResults(options: {
   /** Called with every result and the event it was executed for (e.g. to give it an SSE `id:`). */
   onResult?: (result: ExecutionResult, event: object, context: GraphQLContext) => void;
   /**
-   * Called with each subscription's results as a push stream, when its events come as one (live
-   * events do; a replay does not): a transport may take them from there (event-stream.ts) instead
+   * Called with each subscription's results as a push stream, when its events come as one (the
+   * feed's and a resume's do): a transport may take them from there (event-stream.ts) instead
    * of through the stream the plugins after this one wrap around it. Only results without errors
    * are pushed; one with errors travels the ordinary way, so error masking still applies to it.
    */
