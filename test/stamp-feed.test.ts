@@ -92,6 +92,35 @@ describe('stamp feed', () => {
     expect((await slow.next()).done).toBe(true);
   });
 
+  it('pushes events as they come once pushed; paused, it queues them and falls behind like a reader', async () => {
+    const live = memoryPubSub();
+    const feed = createStampFeed(live, db(), { maxQueued: 3 });
+    const stream = await feed.subscribe(STORE, { customerCardId: 1 });
+    const ended = stream.next().then(
+      (step) => step,
+      (error: unknown) => error,
+    );
+    const got: number[] = [];
+    stream.push((pushed) => got.push(pushed.sequence));
+    const first = event(STORE, 1);
+    live.pubsub.publish('stamps', STORE, first);
+    live.pubsub.publish('stamps', STORE, event(STORE, 2));
+    await tick();
+    expect(got).toEqual([first.sequence]);
+    stream.pause();
+    const held = [event(STORE, 1), event(STORE, 1)];
+    for (const queued of held) live.pubsub.publish('stamps', STORE, queued);
+    await tick();
+    expect(got).toEqual([first.sequence]);
+    stream.resume();
+    expect(got).toEqual([first.sequence, ...held.map((queued) => queued.sequence)]);
+    stream.pause();
+    for (let i = 0; i < 4; i++) live.pubsub.publish('stamps', STORE, event(STORE, 1));
+    await tick();
+    expect(await ended).toBeInstanceOf(FeedClosedError);
+    expect(feed.stats().subscribers).toBe(0);
+  });
+
   it('releases a stream when its signal aborts, even before anyone reads it', async () => {
     const feed = createStampFeed(memoryPubSub(), db());
     const abort = new AbortController();

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { type ExecutionResult, GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { PushStream } from '../live/push-stream.ts';
 import { log } from '../observability/log.ts';
 
 /**
@@ -9,6 +10,11 @@ import { log } from '../observability/log.ts';
  */
 export interface EventStreamSink {
   results?: AsyncIterator<ExecutionResult>;
+  /**
+   * The same subscription's results as they come, before the plugins' wrapping (shared-results.ts):
+   * those without errors, which the wrapping passes through unchanged, are written from here.
+   */
+  direct?: PushStream<ExecutionResult>;
 }
 
 const SSE_HEADERS = {
@@ -116,8 +122,19 @@ function errorJson(error: GraphQLError) {
  * Streams `results` to `response` as server-sent events, with the head yoga answered (`headers`).
  * Honours backpressure (a slow client is not read ahead of), and releases the subscription when the
  * client goes away; the stream ends with `event: complete` when the results do (e.g. on shutdown).
+ *
+ * With `direct` (the same results, pushed), the results it pushes are written as they come, in one
+ * synchronous loop over the subscribers of an event rather than a chain of promises per subscriber;
+ * `results` then brings only the rest (results with errors, masked; a revoked credential's last
+ * result; the end or failure), each in its place in the order. A client that stops reading pauses
+ * the push, which then falls behind and fails like an unread stream.
  */
-export function streamEvents(results: AsyncIterator<ExecutionResult>, headers: Headers, response: ServerResponse): void {
+export function streamEvents(
+  results: AsyncIterator<ExecutionResult>,
+  headers: Headers,
+  response: ServerResponse,
+  direct?: PushStream<ExecutionResult>,
+): void {
   response.writeHead(200, Object.fromEntries(headers));
   // Some clients wait for a first byte before they report the stream open.
   response.write(':\n\n');
@@ -130,6 +147,35 @@ export function streamEvents(results: AsyncIterator<ExecutionResult>, headers: H
     void results.return?.();
   });
   track(response);
+  const fail = (error: unknown) => {
+    // Errors arrive masked (maskError); one it did not reveal is ours to log.
+    const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+    if (!code || code === 'INTERNAL_SERVER_ERROR') log.error({ err: error }, 'event stream failed');
+    const shown = error instanceof GraphQLError ? errorJson(error) : { message: 'Unexpected error.' };
+    if (!gone && !response.writableEnded) response.end(`event: next\ndata: ${JSON.stringify({ errors: [shown] })}\n\n${COMPLETE}`);
+  };
+  if (direct) {
+    let paused = false;
+    const resume = () => {
+      paused = false;
+      direct.resume();
+    };
+    direct.push((result) => {
+      if (gone || response.writableEnded) return;
+      let written: boolean;
+      try {
+        written = response.write(frameOf(result));
+      } catch (error) {
+        // Called from the feed's loop over every subscriber: this stream fails, not the loop.
+        fail(error);
+        return;
+      }
+      if (written || paused) return;
+      paused = true;
+      direct.pause();
+      response.once('drain', resume);
+    });
+  }
   void (async () => {
     try {
       for (;;) {
@@ -147,11 +193,7 @@ export function streamEvents(results: AsyncIterator<ExecutionResult>, headers: H
       }
       if (!response.writableEnded) response.end(COMPLETE);
     } catch (error) {
-      // Errors arrive masked (maskError); one it did not reveal is ours to log.
-      const code = error instanceof GraphQLError ? error.extensions.code : undefined;
-      if (!code || code === 'INTERNAL_SERVER_ERROR') log.error({ err: error }, 'event stream failed');
-      const shown = error instanceof GraphQLError ? errorJson(error) : { message: 'Unexpected error.' };
-      if (!gone && !response.writableEnded) response.end(`event: next\ndata: ${JSON.stringify({ errors: [shown] })}\n\n${COMPLETE}`);
+      fail(error);
     }
   })();
 }

@@ -85,7 +85,7 @@ export function mountGraphQL(app: Hono, yoga: GraphQLServer, runtime: Runtime): 
       ...limitHeaders,
     };
     for (const [name, value] of Object.entries(extra)) if (!headers.has(name)) headers.set(name, value);
-    streamEvents(sse.results, headers, outgoing);
+    streamEvents(sse.results, headers, outgoing, sse.direct);
     return RESPONSE_ALREADY_SENT;
   });
 }

@@ -6,9 +6,9 @@ import {
   execute,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { isPushStream, type PushStream } from '../live/push-stream.ts';
+import { mapStream, type PromiseOrValue, pushMapped } from './result-streams.ts';
 import type { GraphQLContext } from './context.ts';
-
-type PromiseOrValue<T> = T | Promise<T>;
 
 /** Yoga serialises a result with its own `stringify` when it has one (SSE). */
 type SharedResult = ExecutionResult & { stringify?: (result: ExecutionResult) => string };
@@ -35,8 +35,15 @@ export function useSharedSubscriptionResults(options: {
   contextFor: (context: GraphQLContext, event: unknown) => GraphQLContext;
   /** Called with every result and the event it was executed for (e.g. to give it an SSE `id:`). */
   onResult?: (result: ExecutionResult, event: object, context: GraphQLContext) => void;
+  /**
+   * Called with each subscription's results as a push stream, when its events come as one (the
+   * feed's and a resume's do): a transport may take them from there (event-stream.ts) instead
+   * of through the stream the plugins after this one wrap around it. Only results without errors
+   * are pushed; one with errors travels the ordinary way, so error masking still applies to it.
+   */
+  onPushStream?: (stream: PushStream<ExecutionResult>, context: GraphQLContext) => void;
 }): Plugin<GraphQLContext> {
-  const { scopeOf, contextFor, onResult } = options;
+  const { scopeOf, contextFor, onResult, onPushStream } = options;
   const documentIds = new WeakMap<DocumentNode, number>();
   let lastDocumentId = 0;
   const resultsByEvent = new WeakMap<object, Map<string, PromiseOrValue<SharedResult>>>();
@@ -59,7 +66,7 @@ export function useSharedSubscriptionResults(options: {
     ].join('\n');
     const run = (event: unknown) =>
       execute({ ...args, rootValue: event, contextValue: contextFor(args.contextValue as GraphQLContext, event) });
-    return mapStream(stream[Symbol.asyncIterator](), (event) => {
+    const map = (event: unknown): PromiseOrValue<SharedResult> => {
       if (typeof event !== 'object' || event === null) return run(event);
       const results = resultsByEvent.get(event) ?? new Map<string, PromiseOrValue<SharedResult>>();
       if (results.size === 0) resultsByEvent.set(event, results);
@@ -83,7 +90,12 @@ export function useSharedSubscriptionResults(options: {
         results.set(key, result);
       }
       return result;
-    });
+    };
+    const source = stream[Symbol.asyncIterator]();
+    if (!isPushStream(source)) return mapStream(source, map);
+    const mapped = pushMapped(source, map);
+    onPushStream?.(mapped, args.contextValue as GraphQLContext);
+    return mapped;
   };
 
   return {
@@ -100,31 +112,4 @@ function withCachedJson(result: ExecutionResult): SharedResult {
     value: (value: ExecutionResult) => (value === result ? (json ??= JSON.stringify(value)) : JSON.stringify(value)),
   });
   return result;
-}
-
-/**
- * The events of `source` mapped to results; `return()` releases the source (and its subscription).
- * Every subscriber reads through this for every event, so a read chains one step onto the source's
- * promise rather than running an async function around it.
- */
-function mapStream<T, U>(source: AsyncIterator<T>, map: (value: T) => PromiseOrValue<U>): AsyncIterableIterator<U> {
-  const mapped: AsyncIterableIterator<U> = {
-    [Symbol.asyncIterator]: () => mapped,
-    next() {
-      return source.next().then((step): PromiseOrValue<IteratorResult<U>> => {
-        if (step.done) return { done: true, value: undefined };
-        const value = map(step.value);
-        return value instanceof Promise ? value.then((done) => ({ done: false, value: done })) : { done: false, value };
-      });
-    },
-    async return() {
-      await source.return?.();
-      return { done: true, value: undefined };
-    },
-    async throw(error?: unknown) {
-      await source.return?.();
-      throw error;
-    },
-  };
-  return mapped;
 }

@@ -100,6 +100,11 @@ export function createGraphQLServer(runtime: Runtime, feed: StampFeed, cursors: 
         onResult: (result, event, context) => {
           if (isStampEvent(event)) setEventId(result, eventCursor(context.cursors, event));
         },
+        // The route writes an SSE subscription's plain results straight from here (event-stream.ts).
+        onPushStream: (stream, context) => {
+          const sink = (context as GraphQLContext & GraphQLServerContext).sse;
+          if (sink) sink.direct = stream;
+        },
       }),
       useLiveStreams(runtime),
       useEventStream(),

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.ts';
 import type { StampsChangedEvent } from '../domain/events.ts';
 import { EventsPrunedError, eventsPrunedAfter, readStampEvents } from '../domain/ledger/event-replay.ts';
+import type { PushStream } from './push-stream.ts';
 import type { StampFeed, StampFilter } from './stamp-feed.ts';
 
 const REPLAY_PAGE = 500;
@@ -27,7 +28,7 @@ export async function resumeStampFeed(
   filter: StampFilter,
   afterSequence: number,
   options: ResumeOptions = {},
-): Promise<AsyncIterableIterator<StampsChangedEvent>> {
+): Promise<PushStream<StampsChangedEvent>> {
   const { signal, onPage, pageSize = REPLAY_PAGE } = options;
   const live = await feed.subscribe(storeId, filter, signal);
   // Pruning removes the oldest numbers first, so a page read while the log still held the number after
@@ -60,22 +61,87 @@ export interface ResumeOptions {
   pageSize?: number;
 }
 
-/** `replayed` and the pages after it, then `live` without what they already gave. */
+/**
+ * `replayed` and the pages after it, then `live` without what they already gave. Pushed, the replay
+ * is pushed page by page (waiting while paused), then `live` is pushed through the same seam.
+ */
 function merged(
-  live: AsyncIterableIterator<StampsChangedEvent>,
+  live: PushStream<StampsChangedEvent>,
   firstPage: StampsChangedEvent[],
   nextPage: (afterSequence: number) => Promise<StampsChangedEvent[]>,
   afterSequence: number,
   pageSize: number,
-): AsyncIterableIterator<StampsChangedEvent> {
+): PushStream<StampsChangedEvent> {
   let page = firstPage;
   let index = 0;
   let replaying = true;
   let last = afterSequence;
   let ended = false;
-  const stream: AsyncIterableIterator<StampsChangedEvent> = {
+  // Push mode: where events go, whether they are held back, and how a failed replay reaches next().
+  let onEvent: ((event: StampsChangedEvent) => void) | undefined;
+  let paused = false;
+  let wake: (() => void) | undefined;
+  let failure: { error: unknown } | undefined;
+  let rejectRead: ((error: unknown) => void) | undefined;
+  const fail = (error: unknown) => {
+    if (rejectRead) rejectRead(error);
+    else failure = { error };
+  };
+  const pushReplay = async (take: (event: StampsChangedEvent) => void) => {
+    try {
+      while (replaying && !ended) {
+        const event = page[index++];
+        if (event) {
+          last = event.sequence;
+          take(event);
+          if (paused) await new Promise<void>((resolve) => (wake = resolve));
+          continue;
+        }
+        if (page.length < pageSize) {
+          replaying = false;
+          break;
+        }
+        page = await nextPage(last);
+        index = 0;
+      }
+    } catch (error) {
+      ended = true;
+      void live.return?.();
+      fail(error);
+      return;
+    }
+    if (ended) return;
+    if (paused) live.pause();
+    // The seam: live events the replay already delivered.
+    live.push((event) => {
+      if (event.sequence > last) take(event);
+    });
+  };
+  const stream: PushStream<StampsChangedEvent> = {
     [Symbol.asyncIterator]: () => stream,
+    push(take) {
+      onEvent = take;
+      void pushReplay(take);
+    },
+    pause() {
+      paused = true;
+      if (!replaying) live.pause();
+    },
+    resume() {
+      paused = false;
+      wake?.();
+      wake = undefined;
+      if (!replaying) live.resume();
+    },
     async next() {
+      if (onEvent) {
+        // Pushed: a read only learns the end, or a failure of the replay or of the live stream.
+        if (failure) throw failure.error;
+        return new Promise((resolve, reject) => {
+          rejectRead = reject;
+          live.next().then(resolve, reject);
+        });
+      }
       if (ended) return { done: true, value: undefined };
       while (replaying) {
         const event = page[index++];
@@ -107,6 +173,7 @@ function merged(
     },
     async return() {
       ended = true;
+      wake?.();
       await live.return?.();
       return { done: true, value: undefined };
     },

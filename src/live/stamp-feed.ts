@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { EventsPrunedError, lastSequenceOf, readLoggedSequences } from '../domain/ledger/event-replay.ts';
 import type { LivePubSub } from './pubsub.ts';
 import { log } from '../observability/log.ts';
+import type { PushStream } from './push-stream.ts';
 
 /** Which of a store's stamp events a subscriber wants; every field given must match. */
 export interface StampFilter {
@@ -22,8 +23,9 @@ export interface StampFeed {
    * A live stream of the store's committed stamp events that match `filter`. Resolves once the
    * stream receives events (through Redis: once the channel is subscribed). `return()` releases it,
    * and so does `signal` aborting (a client that leaves before its stream is read would not call it).
+   * A paused push stream (push-stream.ts) falls behind like a reader that does not read.
    */
-  subscribe(storeId: number, filter: StampFilter, signal?: AbortSignal): Promise<AsyncIterableIterator<StampsChangedEvent>>;
+  subscribe(storeId: number, filter: StampFilter, signal?: AbortSignal): Promise<PushStream<StampsChangedEvent>>;
   stats(): StampFeedStats;
   /** Ends every stream (as if complete) and refuses new ones; for shutdown. */
   close(): void;
@@ -200,13 +202,18 @@ export function createStampFeed(live: Pick<LivePubSub, 'pubsub' | 'listening'>, 
       let failWaiting: ((error: Error) => void) | undefined;
       let finished = false;
       let failure: Error | undefined;
+      // Set by `push`: events go there instead of to next() while not paused.
+      let onEvent: ((event: StampsChangedEvent) => void) | undefined;
+      let paused = false;
 
       const subscriber: Subscriber = {
         offer(event) {
           if (finished) return;
           if (filter.customerCardId !== undefined && event.customerCardId !== filter.customerCardId) return;
           if (filter.cardId !== undefined && event.cardId !== filter.cardId) return;
-          if (waiting) {
+          if (onEvent && !paused && queue.length === 0) {
+            onEvent(event);
+          } else if (waiting && !onEvent) {
             const resolve = waiting;
             waiting = failWaiting = undefined;
             resolve({ done: false, value: event });
@@ -246,10 +253,10 @@ export function createStampFeed(live: Pick<LivePubSub, 'pubsub' | 'listening'>, 
         throw error;
       }
 
-      const stream: AsyncIterableIterator<StampsChangedEvent> = {
+      const stream: PushStream<StampsChangedEvent> = {
         [Symbol.asyncIterator]: () => stream,
         next() {
-          const event = queue.shift();
+          const event = onEvent ? undefined : queue.shift();
           if (event) return Promise.resolve({ done: false, value: event });
           if (failure) {
             const error = failure;
@@ -272,6 +279,18 @@ export function createStampFeed(live: Pick<LivePubSub, 'pubsub' | 'listening'>, 
           queue.length = 0;
           subscriber.end();
           return Promise.reject(error);
+        },
+        push(take) {
+          onEvent = take;
+          if (!paused) stream.resume();
+        },
+        pause() {
+          paused = true;
+        },
+        resume() {
+          paused = false;
+          if (!onEvent) return;
+          for (let event = queue.shift(); event && !finished; event = paused ? undefined : queue.shift()) onEvent(event);
         },
       };
       return stream;

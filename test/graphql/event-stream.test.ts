@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ExecutionResult } from 'graphql';
+import { type ExecutionResult, GraphQLError } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { maskError } from '../../src/graphql/errors.ts';
 import { streamEvents } from '../../src/graphql/event-stream.ts';
+import type { PushStream } from '../../src/live/push-stream.ts';
 import { FeedClosedError } from '../../src/live/stamp-feed.ts';
 import { eventually } from '../helpers/live.ts';
 
@@ -37,8 +38,8 @@ function results(items: Array<ExecutionResult | Error>) {
   return { iterator, state };
 }
 
-async function serve(iterator: AsyncIterator<ExecutionResult>): Promise<string> {
-  server = createServer((_request, response) => streamEvents(iterator, new Headers({ 'x-extra': 'kept' }), response));
+async function serve(iterator: AsyncIterator<ExecutionResult>, direct?: PushStream<ExecutionResult>): Promise<string> {
+  server = createServer((_request, response) => streamEvents(iterator, new Headers({ 'x-extra': 'kept' }), response, direct));
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
@@ -61,6 +62,39 @@ describe('server-sent event streams', () => {
     expect(text).toContain('event: next\ndata: {"data":{"n":1}}\n\n');
     expect(text).toContain('"message":"The subscriber fell 1000 events behind; subscribe again"');
     expect(text).toContain('"code":"SUBSCRIPTION_ENDED"');
+    expect(text.endsWith('event: complete\ndata:\n\n')).toBe(true);
+  });
+
+  it('writes pushed results as they come, those read in their place, and pauses the push while the client lags', async () => {
+    const { iterator, state } = results([]);
+    const pushing = { onValue: undefined as ((result: ExecutionResult) => void) | undefined, paused: false, resumed: 0 };
+    const direct = {
+      push: (take: (result: ExecutionResult) => void) => (pushing.onValue = take),
+      pause: () => (pushing.paused = true),
+      resume: () => {
+        pushing.paused = false;
+        pushing.resumed++;
+      },
+    } as unknown as PushStream<ExecutionResult>;
+    const response = await fetch(await serve(iterator, direct));
+    const body = response.text();
+    await eventually(() => pushing.onValue, (onValue) => onValue !== undefined);
+    pushing.onValue?.({ data: { n: 1 } });
+    await eventually(() => state.waiting, (waiting) => waiting !== undefined);
+    const read = state.waiting;
+    state.waiting = undefined;
+    read?.({ done: false, value: { errors: [new GraphQLError('read')] } });
+    await eventually(() => state.waiting, (waiting) => waiting !== undefined);
+    // Far above the response's buffer: written, then the push waits for the client.
+    pushing.onValue?.({ data: { big: 'x'.repeat(1 << 20) } });
+    expect(pushing.paused).toBe(true);
+    await eventually(() => pushing.resumed, (resumed) => resumed === 1);
+    pushing.onValue?.({ data: { n: 3 } });
+    await iterator.return?.();
+    const text = await body;
+    expect(text.indexOf('{"n":1}')).toBeLessThan(text.indexOf('"read"'));
+    expect(text.indexOf('"read"')).toBeLessThan(text.indexOf('"big"'));
+    expect(text.indexOf('"big"')).toBeLessThan(text.indexOf('{"n":3}'));
     expect(text.endsWith('event: complete\ndata:\n\n')).toBe(true);
   });
 

@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { addStamps, redeemReward } from '../../src/domain/customer-cards/customer-card.service.ts';
 import { pruneEvents } from '../../src/domain/ledger/event-retention.ts';
 import { globalIdOf } from '../../src/graphql/global-ids.ts';
-import { EventsPrunedError } from '../../src/domain/ledger/event-replay.ts';
+import { EventsPrunedError, readLoggedSequences } from '../../src/domain/ledger/event-replay.ts';
 import { maskError } from '../../src/graphql/errors.ts';
 import type { Topics } from '../../src/live/pubsub.ts';
 import { resumeStampFeed } from '../../src/live/resume.ts';
@@ -265,6 +265,36 @@ describe('resuming stampsChanged after a cursor', () => {
     const whole = await resumeStampFeed(feed, deps().db, other.actor.storeId, {}, 0, { pageSize: 2 });
     expect((await take(whole, 5)).map((event) => event.ledgerEntryId)).toEqual(await other.logged());
     await whole.return?.();
+  });
+
+  it('pushed, a resume pushes the replay page by page, waits while paused, then live events past the seam', async () => {
+    const s = await scene();
+    for (let i = 0; i < 5; i++) await s.stamp();
+    const pubsub = createPubSub<Topics>();
+    const feed = createStampFeed({ pubsub, listening: async () => {} }, deps().db);
+    const stream = await resumeStampFeed(feed, deps().db, s.actor.storeId, {}, 0, { pageSize: 2 });
+    const pushed: number[] = [];
+    stream.push((event) => {
+      pushed.push(event.ledgerEntryId);
+      if (pushed.length === 3) stream.pause();
+    });
+    const ended = stream.next();
+    await eventually(() => pushed.length, (count) => count === 3);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(pushed).toHaveLength(3);
+    stream.resume();
+    await eventually(() => pushed.length, (count) => count === 5);
+    // Then live events: this test's pub/sub hears only what it is told, so it is told what the stamp logged.
+    const before = (await readLoggedSequences(deps().db, s.actor.storeId, 0, 2 ** 31 - 1, 1000)).at(-1)!.sequence;
+    await s.stamp();
+    for (const entry of await readLoggedSequences(deps().db, s.actor.storeId, before, 2 ** 31 - 1, 1000)) {
+      if (entry.event) pubsub.publish('stamps', s.actor.storeId, entry.event);
+    }
+    await eventually(() => pushed.length, (count) => count === 6);
+    expect(pushed).toEqual(await s.logged());
+    await stream.return?.();
+    expect(await ended).toEqual({ done: true, value: undefined });
+    expect(feed.stats()).toEqual({ stores: 0, subscribers: 0 });
   });
 
   it('property: any interleaving of writes and resumes delivers exactly the log for the filter, in order', async () => {
