@@ -6,6 +6,7 @@ import type { CustomerCardDetail } from '../domain/customer-cards/customer-card.
 import { ownedBy } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
 import type { GraphQLContext } from './context.ts';
+import { CustomerCardNode } from './modules/customer-cards.ts';
 
 // Card columns the detail read returns; its `rewards` are all of them in display order, which no
 // Prisma selection of the relation asks for, so a selection naming it is not answered here.
@@ -54,7 +55,7 @@ export async function customerCardFromDetail(
   const detail = await readCustomerCardDetail(ctx.deps.db, { id, ...ownedBy(ctx.actor) });
   if (!detail) return null;
   ctx.loaders.activeRewardsByCard.prime(detail.cardId, detail.card.rewards.filter((reward) => reward.active));
-  // As the plugin's own node read does: the Node interface resolves its type from the brand.
-  brandWithType(detail, 'CustomerCard');
+  // As the plugin's own node read brands its rows: the Node interface resolves its type from it.
+  brandWithType(detail, CustomerCardNode);
   return detail;
 }

@@ -66,21 +66,26 @@ function sealed(connection: Connection, ctx: GraphQLContext, scope: CursorScope)
 }
 
 class Sealer {
-  constructor(
-    private readonly ctx: GraphQLContext,
-    private readonly scope: CursorScope,
-  ) {}
+  readonly #ctx: GraphQLContext;
+  readonly #scope: CursorScope;
 
+  constructor(ctx: GraphQLContext, scope: CursorScope) {
+    this.#ctx = ctx;
+    this.#scope = scope;
+  }
+
+  seal(cursor: string): string;
+  seal(cursor: string | null): string | null;
   seal(cursor: string | null): string | null {
-    return cursor == null ? null : this.ctx.cursors.seal(cursor, this.scope);
+    return cursor == null ? null : this.#ctx.cursors.seal(cursor, this.#scope);
   }
 }
 
 // The getters live on the prototypes, so an edge costs one object and no closures; the plugin's own
 // fields (the node, the connection it belongs to) are copied as they are.
 class SealedEdge {
-  #internal: string;
-  #sealer: Sealer;
+  readonly #internal: string;
+  readonly #sealer: Sealer;
 
   constructor({ cursor, ...fields }: { cursor: string }, sealer: Sealer) {
     Object.assign(this, fields);
@@ -88,14 +93,14 @@ class SealedEdge {
     this.#sealer = sealer;
   }
 
-  get cursor(): string | null {
+  get cursor(): string {
     return this.#sealer.seal(this.#internal);
   }
 }
 
 class SealedPageInfo {
-  #internal: Connection['pageInfo'];
-  #sealer: Sealer;
+  readonly #internal: Connection['pageInfo'];
+  readonly #sealer: Sealer;
 
   constructor({ startCursor, endCursor, ...fields }: Connection['pageInfo'], sealer: Sealer) {
     Object.assign(this, fields);
