@@ -53,7 +53,7 @@ interface Connection {
 }
 
 /**
- * The connection with the client's cursors in place of the plugin's. Each is sealed when first read:
+ * The connection with the client's cursors in place of the plugin's. Each is sealed when it is read:
  * a page hands out a cursor per edge, and most queries select few or none of them (an HMAC each).
  */
 function sealed(connection: Connection, ctx: GraphQLContext, scope: CursorScope): Connection {
