@@ -53,31 +53,68 @@ interface Connection {
 }
 
 /**
- * The connection with the client's cursors in place of the plugin's. Each is sealed when first read:
+ * The connection with the client's cursors in place of the plugin's. Each is sealed when it is read:
  * a page hands out a cursor per edge, and most queries select few or none of them (an HMAC each).
  */
 function sealed(connection: Connection, ctx: GraphQLContext, scope: CursorScope): Connection {
-  const seal = (cursor: string | null) => (cursor == null ? null : ctx.cursors.seal(cursor, scope));
-  const { pageInfo } = connection;
+  const sealer = new Sealer(ctx, scope);
   return {
     ...connection,
-    edges: connection.edges.map((edge) => withLazy({ ...edge }, 'cursor', () => ctx.cursors.seal(edge.cursor, scope))),
-    pageInfo: withLazy(withLazy({ ...pageInfo }, 'startCursor', () => seal(pageInfo.startCursor)), 'endCursor', () => seal(pageInfo.endCursor)),
+    edges: connection.edges.map((edge) => new SealedEdge(edge, sealer)),
+    pageInfo: new SealedPageInfo(connection.pageInfo, sealer),
   };
 }
 
-/** `target` with `key` replaced by the value `compute` returns when it is first read. */
-function withLazy<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): T {
-  let value: T[K] | undefined;
-  let done = false;
-  return Object.defineProperty(target, key, {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      if (!done) [value, done] = [compute(), true];
-      return value as T[K];
-    },
-  });
+class Sealer {
+  readonly #ctx: GraphQLContext;
+  readonly #scope: CursorScope;
+
+  constructor(ctx: GraphQLContext, scope: CursorScope) {
+    this.#ctx = ctx;
+    this.#scope = scope;
+  }
+
+  seal(cursor: string): string;
+  seal(cursor: string | null): string | null;
+  seal(cursor: string | null): string | null {
+    return cursor == null ? null : this.#ctx.cursors.seal(cursor, this.#scope);
+  }
+}
+
+// The getters live on the prototypes, so an edge costs one object and no closures; the plugin's own
+// fields (the node, the connection it belongs to) are copied as they are.
+class SealedEdge {
+  readonly #internal: string;
+  readonly #sealer: Sealer;
+
+  constructor({ cursor, ...fields }: { cursor: string }, sealer: Sealer) {
+    Object.assign(this, fields);
+    this.#internal = cursor;
+    this.#sealer = sealer;
+  }
+
+  get cursor(): string {
+    return this.#sealer.seal(this.#internal);
+  }
+}
+
+class SealedPageInfo {
+  readonly #internal: Connection['pageInfo'];
+  readonly #sealer: Sealer;
+
+  constructor({ startCursor, endCursor, ...fields }: Connection['pageInfo'], sealer: Sealer) {
+    Object.assign(this, fields);
+    this.#internal = { startCursor, endCursor };
+    this.#sealer = sealer;
+  }
+
+  get startCursor(): string | null {
+    return this.#sealer.seal(this.#internal.startCursor);
+  }
+
+  get endCursor(): string | null {
+    return this.#sealer.seal(this.#internal.endCursor);
+  }
 }
 
 interface RelationField {

@@ -1,5 +1,6 @@
 import { builder } from './builder.ts';
 import { applyFieldPolicy } from './field-policy.ts';
+import { encodeNodeIdsSynchronously } from './node-ids.ts';
 import './scalars.ts';
 import './errors.ts';
 import './connections.ts';
@@ -17,4 +18,4 @@ import './modules/access.ts';
 import './modules/node.ts';
 
 /** The GraphQL schema, built once per process. */
-export const schema = applyFieldPolicy(builder.toSchema({ sortSchema: true }));
+export const schema = applyFieldPolicy(encodeNodeIdsSynchronously(builder.toSchema({ sortSchema: true })));

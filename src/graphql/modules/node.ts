@@ -1,6 +1,7 @@
 import { resolveNodes } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import { builder, MAX_PAGE_SIZE } from '../builder.ts';
+import { customerCardFromDetail } from '../customer-card-node.ts';
 import { parseGlobalId } from '../global-ids.ts';
 
 // Malformed ids, ids of types that are not nodes, and ids of other stores all resolve to null: the
@@ -17,6 +18,11 @@ builder.queryFields((t) => ({
     description: "Any object of the caller's store by its global id; null when the id names nothing the store has.",
     args: { id: t.arg.id({ required: true, description: 'A global id, as returned in `id` fields.' }) },
     resolve: async (_root, { id }, ctx, info) => {
+      const parsed = parseGlobalId(String(id));
+      if (parsed?.typename === 'CustomerCard') {
+        const customerCard = await customerCardFromDetail(ctx, info, parsed.id);
+        if (customerCard !== undefined) return customerCard;
+      }
       const [node] = await resolveNodes(builder, ctx, info, [relayId(id)]);
       return (await node) ?? null;
     },
