@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { type ExecutionResult, GraphQLError } from 'graphql';
 import { createPubSub } from 'graphql-yoga';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addStamps } from '../src/domain/customer-cards/customer-card.service.ts';
@@ -112,6 +112,27 @@ describe('stamp feed', () => {
     expect(feed.stats().subscribers).toBe(0);
     expect(executions).toBe(1);
     await expect(results.next()).rejects.toBeInstanceOf(FeedClosedError);
+  });
+
+  it('a push that throws fails its own stream; the other streams of the store go on', async () => {
+    const live = memoryPubSub();
+    const feed = createStampFeed(live, db());
+    const broken = pushMapped(await feed.subscribe(STORE, {}), (): ExecutionResult => {
+      throw new Error('broken map');
+    });
+    const sound = pushMapped(await feed.subscribe(STORE, {}), (pushed: StampsChangedEvent): ExecutionResult => ({ data: { n: pushed.sequence } }));
+    broken.push(() => {});
+    const got: unknown[] = [];
+    sound.push((result) => got.push(result.data?.n));
+    const failed = broken.next().catch((error: unknown) => error);
+    void sound.next();
+    for (let i = 0; i < 3; i++) live.pubsub.publish('stamps', STORE, event(STORE, 1));
+    await tick();
+    expect(((await failed) as Error).message).toBe('broken map');
+    live.pubsub.publish('stamps', STORE, event(STORE, 1));
+    await tick();
+    expect(got).toEqual([1, 2, 3, 4]);
+    feed.close();
   });
 
   it('pushes events as they come once pushed; paused, it queues them and falls behind like a reader', async () => {

@@ -92,7 +92,7 @@ export function pushMapped<T, R extends ExecutionResult>(source: PushStream<T>, 
             settling = false;
             if (stopped) return;
             queued[0] = result;
-            flush();
+            guarded(flush);
           },
           (error: unknown) => {
             settling = false;
@@ -110,6 +110,19 @@ export function pushMapped<T, R extends ExecutionResult>(source: PushStream<T>, 
     answer();
     // Last: resuming the source may push its held events, flushing again from here.
     if (!stopped) holdSource(queued.length > 0 || carried !== undefined || inTransit);
+  };
+
+  // Called from the source's loop over every subscriber, or from a settled execution: a throw (from an
+  // execution, or from onResult) fails this stream there and then instead of escaping into the loop.
+  const guarded = (run: () => void) => {
+    try {
+      run();
+    } catch (error) {
+      queued.length = 0;
+      carried = undefined;
+      last = { error };
+      answer();
+    }
   };
 
   const stream: PushStream<R> = {
@@ -138,9 +151,11 @@ export function pushMapped<T, R extends ExecutionResult>(source: PushStream<T>, 
     push(take) {
       onResult = take;
       source.push((event) => {
-        if (stopped) return;
-        queued.push(map(event));
-        flush();
+        if (stopped || (last && 'error' in last)) return;
+        guarded(() => {
+          queued.push(map(event));
+          flush();
+        });
       });
       // In push mode the source's next() settles only when it ends or fails.
       source.next().then(
