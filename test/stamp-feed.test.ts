@@ -1,3 +1,4 @@
+import { type ExecutionResult, GraphQLError } from 'graphql';
 import { createPubSub } from 'graphql-yoga';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addStamps } from '../src/domain/customer-cards/customer-card.service.ts';
@@ -5,6 +6,7 @@ import type { StampsChangedEvent } from '../src/domain/events.ts';
 import { EventsPrunedError, readLoggedSequences } from '../src/domain/ledger/event-replay.ts';
 import type { LivePubSub, Topics } from '../src/live/pubsub.ts';
 import { createStampFeed, FeedClosedError } from '../src/live/stamp-feed.ts';
+import { pushMapped } from '../src/graphql/result-streams.ts';
 import { seedCard, seedCustomerCard } from './helpers/factories.ts';
 import { newStore, useRuntime } from './helpers/runtime.ts';
 
@@ -90,6 +92,47 @@ describe('stamp feed', () => {
     for (let i = 0; i < 3; i++) expect((await slow.next()).done).toBe(false);
     await expect(slow.next()).rejects.toBeInstanceOf(FeedClosedError);
     expect((await slow.next()).done).toBe(true);
+  });
+
+  it('pushed results with errors that nobody reads hold the stream back until it falls too far behind', async () => {
+    const live = memoryPubSub();
+    const feed = createStampFeed(live, db(), { maxQueued: 3 });
+    let executions = 0;
+    const results = pushMapped(await feed.subscribe(STORE, { customerCardId: 1 }), () => {
+      executions++;
+      return { errors: [new GraphQLError('always')] };
+    });
+    results.push(() => {});
+    // The consumer reads the first result (it is sent by next()), then never reads again.
+    const first = results.next();
+    live.pubsub.publish('stamps', STORE, event(STORE, 1));
+    expect((await first).done).toBe(false);
+    for (let i = 0; i < 10; i++) live.pubsub.publish('stamps', STORE, event(STORE, 1));
+    await tick();
+    expect(feed.stats().subscribers).toBe(0);
+    expect(executions).toBe(1);
+    await expect(results.next()).rejects.toBeInstanceOf(FeedClosedError);
+  });
+
+  it('a push that throws fails its own stream; the other streams of the store go on', async () => {
+    const live = memoryPubSub();
+    const feed = createStampFeed(live, db());
+    const broken = pushMapped(await feed.subscribe(STORE, {}), (): ExecutionResult => {
+      throw new Error('broken map');
+    });
+    const sound = pushMapped(await feed.subscribe(STORE, {}), (pushed: StampsChangedEvent): ExecutionResult => ({ data: { n: pushed.sequence } }));
+    broken.push(() => {});
+    const got: unknown[] = [];
+    sound.push((result) => got.push(result.data?.n));
+    const failed = broken.next().catch((error: unknown) => error);
+    void sound.next();
+    for (let i = 0; i < 3; i++) live.pubsub.publish('stamps', STORE, event(STORE, 1));
+    await tick();
+    expect(((await failed) as Error).message).toBe('broken map');
+    live.pubsub.publish('stamps', STORE, event(STORE, 1));
+    await tick();
+    expect(got).toEqual([1, 2, 3, 4]);
+    feed.close();
   });
 
   it('pushes events as they come once pushed; paused, it queues them and falls behind like a reader', async () => {

@@ -40,6 +40,8 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  * execution holding back the results after it. A result with errors is not pushed but answers
  * `next()` (whatever wraps this stream masks it there); the results after it wait for the next read,
  * i.e. until it has been sent. The source's end or failure answers `next()` after the results before it.
+ * While results wait (an execution, or a result with errors on its way) the source is paused, so a
+ * consumer that stops reading makes it fall behind and end as an unread stream does.
  */
 export function pushMapped<T, R extends ExecutionResult>(source: PushStream<T>, map: (value: T) => PromiseOrValue<R>): PushStream<R> {
   const pulled = mapStream(source, map);
@@ -52,6 +54,18 @@ export function pushMapped<T, R extends ExecutionResult>(source: PushStream<T>, 
   let inTransit = false;
   let last: { step: IteratorResult<R> } | { error: unknown } | undefined;
   let reader: { resolve: (step: IteratorResult<R>) => void; reject: (error: unknown) => void } | undefined;
+  // The source is paused while the consumer asks (`held`) or while results cannot go out (`blocked`):
+  // events then wait in the source, whose bounded queue ends a stream that falls too far behind,
+  // instead of piling up here, each with its execution.
+  let held = false;
+  let sourcePaused = false;
+  const holdSource = (blocked: boolean) => {
+    const pause = held || blocked;
+    if (pause === sourcePaused) return;
+    sourcePaused = pause;
+    if (pause) source.pause();
+    else source.resume();
+  };
 
   const answer = () => {
     if (!reader || (queued.length > 0 && carried === undefined)) return;
@@ -71,14 +85,14 @@ export function pushMapped<T, R extends ExecutionResult>(source: PushStream<T>, 
   const flush = () => {
     for (let head = queued[0]; head !== undefined && !stopped && carried === undefined && !inTransit; head = queued[0]) {
       if (head instanceof Promise) {
-        if (settling) return;
+        if (settling) break;
         settling = true;
         head.then(
           (result) => {
             settling = false;
             if (stopped) return;
             queued[0] = result;
-            flush();
+            guarded(flush);
           },
           (error: unknown) => {
             settling = false;
@@ -87,13 +101,28 @@ export function pushMapped<T, R extends ExecutionResult>(source: PushStream<T>, 
             answer();
           },
         );
-        return;
+        break;
       }
       queued.shift();
       if (head.errors?.length) carried = head;
       else onResult?.(head);
     }
     answer();
+    // Last: resuming the source may push its held events, flushing again from here.
+    if (!stopped) holdSource(queued.length > 0 || carried !== undefined || inTransit);
+  };
+
+  // Called from the source's loop over every subscriber, or from a settled execution: a throw (from an
+  // execution, or from onResult) fails this stream there and then instead of escaping into the loop.
+  const guarded = (run: () => void) => {
+    try {
+      run();
+    } catch (error) {
+      queued.length = 0;
+      carried = undefined;
+      last = { error };
+      answer();
+    }
   };
 
   const stream: PushStream<R> = {
@@ -122,9 +151,11 @@ export function pushMapped<T, R extends ExecutionResult>(source: PushStream<T>, 
     push(take) {
       onResult = take;
       source.push((event) => {
-        if (stopped) return;
-        queued.push(map(event));
-        flush();
+        if (stopped || (last && 'error' in last)) return;
+        guarded(() => {
+          queued.push(map(event));
+          flush();
+        });
       });
       // In push mode the source's next() settles only when it ends or fails.
       source.next().then(
@@ -138,8 +169,14 @@ export function pushMapped<T, R extends ExecutionResult>(source: PushStream<T>, 
         },
       );
     },
-    pause: () => source.pause(),
-    resume: () => source.resume(),
+    pause() {
+      held = true;
+      holdSource(true);
+    },
+    resume() {
+      held = false;
+      holdSource(queued.length > 0 || carried !== undefined || inTransit);
+    },
   };
   return stream;
 }

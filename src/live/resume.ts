@@ -82,11 +82,10 @@ function merged(
   let paused = false;
   let wake: (() => void) | undefined;
   let failure: { error: unknown } | undefined;
-  let rejectRead: ((error: unknown) => void) | undefined;
-  const fail = (error: unknown) => {
-    if (rejectRead) rejectRead(error);
-    else failure = { error };
-  };
+  // Until `live` is pushed, a read of it would take a live event as a value (and end the push):
+  // a pushed read waits for the seam, or for the replay to fail or the stream to be returned.
+  let reachSeam!: () => void;
+  const seam = new Promise<void>((resolve) => (reachSeam = resolve));
   const pushReplay = async (take: (event: StampsChangedEvent) => void) => {
     try {
       while (replaying && !ended) {
@@ -107,11 +106,14 @@ function merged(
     } catch (error) {
       ended = true;
       void live.return?.();
-      fail(error);
+      failure = { error };
+      reachSeam();
       return;
     }
-    if (ended) return;
+    if (ended) return reachSeam();
     if (paused) live.pause();
+    // Resolved before the push below, so a waiting read reads `live` only once it is pushed.
+    reachSeam();
     // The seam: live events the replay already delivered.
     live.push((event) => {
       if (event.sequence > last) take(event);
@@ -136,11 +138,9 @@ function merged(
     async next() {
       if (onEvent) {
         // Pushed: a read only learns the end, or a failure of the replay or of the live stream.
+        await seam;
         if (failure) throw failure.error;
-        return new Promise((resolve, reject) => {
-          rejectRead = reject;
-          live.next().then(resolve, reject);
-        });
+        return live.next();
       }
       if (ended) return { done: true, value: undefined };
       while (replaying) {
@@ -174,6 +174,7 @@ function merged(
     async return() {
       ended = true;
       wake?.();
+      reachSeam();
       await live.return?.();
       return { done: true, value: undefined };
     },

@@ -105,7 +105,12 @@ export function createStampFeed(live: Pick<LivePubSub, 'pubsub' | 'listening'>, 
       for (let event = pending.shift(); event; event = pending.shift()) {
         let offered = 0;
         for (const subscriber of [...channel.subscribers]) {
-          subscriber.offer(event);
+          try {
+            subscriber.offer(event);
+          } catch (error) {
+            // What a pushed stream does with the event failed: that stream ends, the others still get it.
+            subscriber.end(error instanceof Error ? error : new Error(String(error)));
+          }
           // Thousands of watchers of one card would hold the event loop for the whole fan-out;
           // yielding now and then lets the write that caused the event (and everyone else) answer.
           if (++offered % FAN_OUT_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));

@@ -297,6 +297,44 @@ describe('resuming stampsChanged after a cursor', () => {
     expect(feed.stats()).toEqual({ stores: 0, subscribers: 0 });
   });
 
+  it('pushed, a live event published during a multi-page replay neither ends the stream nor is lost', async () => {
+    const s = await scene();
+    const pubsub = createPubSub<Topics>();
+    const feed = createStampFeed({ pubsub, listening: async () => {} }, deps().db);
+    // Another stream holds the store's channel from before the stamps, so their late publishing still goes out.
+    const holder = await feed.subscribe(s.actor.storeId, {});
+    for (let i = 0; i < 6; i++) await s.stamp();
+    const logged = await readLoggedSequences(deps().db, s.actor.storeId, 0, 2 ** 31 - 1, 1000);
+    const publish = (entries: typeof logged) => {
+      for (const entry of entries) if (entry.event) pubsub.publish('stamps', s.actor.storeId, entry.event);
+    };
+    let pages = 0;
+    // The stamps are published while the second page is read, i.e. before the live stream is pushed.
+    const stream = await resumeStampFeed(feed, deps().db, s.actor.storeId, {}, 0, {
+      pageSize: 2,
+      onPage: () => {
+        if (++pages === 2) publish(logged);
+      },
+    });
+    const pushed: number[] = [];
+    stream.push((event) => pushed.push(event.ledgerEntryId));
+    let ended: IteratorResult<unknown> | undefined;
+    const end = stream.next().then((step) => (ended = step));
+    await eventually(() => pushed.length, (count) => count === 6);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ended).toBeUndefined();
+    expect(pushed).toEqual(await s.logged());
+    // And the live events past the seam still come.
+    await s.stamp();
+    publish(await readLoggedSequences(deps().db, s.actor.storeId, logged.at(-1)!.sequence, 2 ** 31 - 1, 1000));
+    await eventually(() => pushed.length, (count) => count === 7);
+    expect(pushed).toEqual(await s.logged());
+    expect(ended).toBeUndefined();
+    await stream.return?.();
+    await holder.return?.();
+    expect(await end).toEqual({ done: true, value: undefined });
+  });
+
   it('property: any interleaving of writes and resumes delivers exactly the log for the filter, in order', async () => {
     const s = await scene();
     const variablesFor = (filter: number) =>

@@ -117,4 +117,26 @@ describe('results pushed as they come', () => {
     expect(state.returned).toBe(true);
     expect(await read).toEqual({ done: true, value: undefined });
   });
+
+  it('pauses the source while results cannot go out, and keeps it paused while the consumer does', async () => {
+    const { stream, state, emit } = source();
+    const { map, release } = executions();
+    const pushed: unknown[] = [];
+    const mapped = pushMapped(stream, map);
+    mapped.push((result) => pushed.push(result.data?.n));
+    const read = mapped.next();
+    emit(-1);
+    expect(state.paused).toBe(true);
+    release(1);
+    await tick();
+    expect([pushed, state.paused]).toEqual([[1], false]);
+    mapped.pause();
+    emit(103);
+    expect((await read).value?.errors?.[0]?.message).toBe('e103');
+    // Unpaused by the consumer, the source stays paused until the carried result has gone (the next read).
+    mapped.resume();
+    expect(state.paused).toBe(true);
+    void mapped.next();
+    expect(state.paused).toBe(false);
+  });
 });
