@@ -18,8 +18,12 @@ export async function rowBeforeChange<T>(
   id: number,
   what: string,
   read: () => Promise<T | null>,
+  change: 'update' | 'delete' = 'update',
 ): Promise<T> {
-  if (provider === 'postgresql') await tx.$queryRawUnsafe(`SELECT 1 FROM "${table}" WHERE "id" = $1 FOR UPDATE`, id);
+  // An update takes the lock its own UPDATE would (it changes no key), so rows that refer to this one
+  // (a new customer card on a card, a delivery of a subscription) are still inserted meanwhile.
+  const lock = change === 'delete' ? 'FOR UPDATE' : 'FOR NO KEY UPDATE';
+  if (provider === 'postgresql') await tx.$queryRawUnsafe(`SELECT 1 FROM "${table}" WHERE "id" = $1 ${lock}`, id);
   const row = await read();
   if (row === null) throw notFound(what);
   return row;

@@ -85,7 +85,7 @@ export async function deleteLocation(deps: Deps, actor: Actor, id: number): Prom
   assertPerformAction(actor, 'location.delete');
   const location = await getLocation(deps, actor, id);
   await deps.db.$transaction(async (tx) => {
-    const before = await rowBeforeChange(tx, deps.provider, 'locations', location.id, 'Location', () => tx.location.findUnique({ where: { id: location.id } }));
+    const before = await rowBeforeChange(tx, deps.provider, 'locations', location.id, 'Location', () => tx.location.findUnique({ where: { id: location.id } }), 'delete');
     await tx.location.delete({ where: { id: location.id } });
     await appendAudit(tx, actor, { action: 'location.delete', targetType: 'Location', targetId: location.id, before, after: null });
   });

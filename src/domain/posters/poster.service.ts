@@ -96,7 +96,7 @@ export async function deletePoster(deps: Deps, actor: Actor, id: number): Promis
   assertPerformAction(actor, 'poster.delete');
   const poster = await getPoster(deps, actor, id);
   await deps.db.$transaction(async (tx) => {
-    const before = await rowBeforeChange(tx, deps.provider, 'posters', poster.id, 'Poster', () => tx.poster.findUnique({ where: { id: poster.id } }));
+    const before = await rowBeforeChange(tx, deps.provider, 'posters', poster.id, 'Poster', () => tx.poster.findUnique({ where: { id: poster.id } }), 'delete');
     await tx.poster.delete({ where: { id: poster.id } });
     await appendAudit(tx, actor, { action: 'poster.delete', targetType: 'Poster', targetId: poster.id, before, after: null });
   });

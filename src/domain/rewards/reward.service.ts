@@ -135,9 +135,8 @@ export async function deleteReward(deps: Deps, actor: Actor, id: number): Promis
   if (redeemed > 0) throw rewardInUse();
   try {
     return await deps.db.$transaction(async (tx) => {
-      const before = await rowBeforeChange(tx, deps.provider, 'rewards', reward.id, 'Reward', () =>
-        tx.reward.findFirst({ where: { id: reward.id, storeId: actor.storeId } }),
-      );
+      const read = () => tx.reward.findFirst({ where: { id: reward.id, storeId: actor.storeId } });
+      const before = await rowBeforeChange(tx, deps.provider, 'rewards', reward.id, 'Reward', read, 'delete');
       await tx.reward.delete({ where: { id: reward.id } });
       await appendAudit(tx, actor, { action: 'reward.delete', targetType: 'Reward', targetId: reward.id, before, after: null });
       await enqueueCardPassesUpdate(tx, reward.cardId);

@@ -188,7 +188,7 @@ export async function deleteWebhookSubscription(deps: Deps, actor: Actor, id: nu
   assertPerformAction(actor, 'webhook.delete');
   const row = await getWebhookSubscription(deps, actor, id);
   await deps.db.$transaction(async (tx) => {
-    const before = await rowBeforeChange(tx, deps.provider, 'webhook_subscriptions', row.id, 'Webhook subscription', () => tx.webhookSubscription.findUnique({ where: { id: row.id } }));
+    const before = await rowBeforeChange(tx, deps.provider, 'webhook_subscriptions', row.id, 'Webhook subscription', () => tx.webhookSubscription.findUnique({ where: { id: row.id } }), 'delete');
     await tx.webhookSubscription.deleteMany({ where: { id: row.id } });
     await appendAudit(tx, actor, { action: 'webhook.delete', targetType: 'WebhookSubscription', targetId: row.id, before, after: null });
   });
