@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { RestError, type RestFieldErrors } from './http.ts';
+import { isDatabaseId } from '../domain/validation.ts';
 
 /**
  * The parameter types of the REST layer. They check and coerce *types* only (form values arrive as
@@ -68,7 +69,7 @@ export function PathId() {
 export function pathIdOf(value: string | undefined): number | undefined {
   if (value === undefined || !pathDigits.test(value)) return undefined;
   const id = Number(value);
-  return id >= 1 && id <= INT32_MAX ? id : undefined;
+  return isDatabaseId(id) ? id : undefined;
 }
 
 /** A decimal number (JSON number or a numeric string). */

@@ -2,6 +2,7 @@ import { assertPerformAction } from '../../auth/policy.ts';
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { Actor, Deps } from '../context.ts';
 import { notFound } from '../errors.ts';
+import { isDatabaseId } from '../validation.ts';
 import { ownedBy } from '../visibility.ts';
 import { readCustomerCardDetail } from './customer-card-detail.sql.ts';
 import type { CustomerCardRef, CustomerCardWithCard } from './customer-card.service.ts';
@@ -39,17 +40,23 @@ export function progressOf(detail: CustomerCardDetail): CustomerCardProgress {
   };
 }
 
-/** A customer card of one customer of the actor's store, with everything its progress depends on. */
-export async function getCustomerCardDetail(
-  deps: Deps,
-  actor: Actor,
-  ref: CustomerCardRef & { customerId: number },
-): Promise<CustomerCardDetail> {
+/**
+ * A customer card of the actor's store (of `ref.customerId` when given), with everything its progress
+ * depends on: what REST show answers and a change to its balance reports.
+ */
+export async function getCustomerCardDetail(deps: Deps, actor: Actor, ref: CustomerCardRef): Promise<CustomerCardDetail> {
   assertPerformAction(actor, 'customer.read', { customerCardId: ref.customerCardId });
-  // The hot read of REST show: one hand-written statement instead of Prisma's `include` of `detailInclude`.
-  const found = await readCustomerCardDetail(deps.db, { id: ref.customerCardId, ...ownedBy(actor), customerId: ref.customerId });
+  // The hot read of REST show and of a stamp: one hand-written statement instead of Prisma's `include` of `detailInclude`.
+  const found = isAddressable(ref)
+    ? await readCustomerCardDetail(deps.db, { id: ref.customerCardId, ...ownedBy(actor), customerId: ref.customerId })
+    : null;
   if (!found) throw notFound('Customer card');
   return found;
+}
+
+/** Whether the ref's ids can name a row at all; anything else is not found without a query. */
+export function isAddressable(ref: CustomerCardRef): boolean {
+  return isDatabaseId(ref.customerCardId) && (ref.customerId === undefined || isDatabaseId(ref.customerId));
 }
 
 /** The cards of several customers of the store, oldest enrolment first, keyed by customer id. */

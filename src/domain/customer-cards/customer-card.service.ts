@@ -5,9 +5,7 @@ import { DomainError, ErrorCode, FieldErrorCollector, invalid, notFound } from '
 import { checkIdempotencyKey, type IdempotencyRequest, idempotent, isForeignKeyViolation, recordKey } from '../idempotency.ts';
 import { announce, type EarnStamps, type LedgerEntryRow, postLedgerEntry, type RedemptionRow, type RemoveStamps } from '../ledger/ledger.ts';
 import { checkIdInput, isDatabaseId } from '../validation.ts';
-import type { CustomerCardDetail } from './customer-card.queries.ts';
-import { readCustomerCardDetail } from './customer-card-detail.sql.ts';
-import { ownedBy } from '../visibility.ts';
+import { type CustomerCardDetail, getCustomerCardDetail, isAddressable } from './customer-card.queries.ts';
 import { cardExpired, isExpired } from '../cards/card.rules.ts';
 
 export type CustomerCardWithCard = Prisma.CustomerCardGetPayload<{ include: { card: true } }>;
@@ -57,20 +55,6 @@ export async function getCustomerCard(deps: Deps, actor: Actor, ref: CustomerCar
   return found;
 }
 
-/** The customer card with its card and the card's rewards in order, which a change to its balance reports. */
-async function getCustomerCardWithRewards(deps: Deps, actor: Actor, ref: CustomerCardRef): Promise<CustomerCardDetail> {
-  assertPerformAction(actor, 'customer.read', { customerCardId: ref.customerCardId });
-  const found = isAddressable(ref)
-    ? await readCustomerCardDetail(deps.db, { id: ref.customerCardId, ...ownedBy(actor), customerId: ref.customerId })
-    : null;
-  if (!found) throw notFound('Customer card');
-  return found;
-}
-
-function isAddressable(ref: CustomerCardRef): boolean {
-  return isDatabaseId(ref.customerCardId) && (ref.customerId === undefined || isDatabaseId(ref.customerId));
-}
-
 /**
  * Adds stamps to a customer card.
  * Rules: `stamps` is an integer from 1 to the card's stamps required; an archived or expired card takes none;
@@ -82,7 +66,7 @@ export async function addStamps(deps: Deps, actor: Actor, input: AddStampsInput)
   assertPerformAction(actor, 'ledger.addStamps', { customerCardId: input.customerCardId });
   const key = checkIdempotencyKey(input.idempotencyKey);
   // Read with the rewards, so the ledger need not read them in the transaction, nor the caller after it.
-  const current = await getCustomerCardWithRewards(deps, actor, input);
+  const current = await getCustomerCardDetail(deps, actor, input);
   const stamps = input.stamps;
   const max = current.card.stampsRequired;
   if (typeof stamps !== 'number' || !Number.isInteger(stamps) || stamps < 1 || stamps > max) {
@@ -147,7 +131,7 @@ export function postKeyedChange(
     },
     async (ledgerEntryId) => {
       const ledgerEntry = await deps.db.ledgerEntry.findUniqueOrThrow({ where: { id: ledgerEntryId } });
-      return { customerCard: await getCustomerCardWithRewards(deps, actor, ref), ledgerEntry, replayed: true };
+      return { customerCard: await getCustomerCardDetail(deps, actor, ref), ledgerEntry, replayed: true };
     },
   );
 }
