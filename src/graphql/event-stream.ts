@@ -147,30 +147,17 @@ export function streamEvents(
     void results.return?.();
   });
   track(response);
-  const fail = (error: unknown) => {
-    // Errors arrive masked (maskError); one it did not reveal is ours to log.
-    const code = error instanceof GraphQLError ? error.extensions.code : undefined;
-    if (!code || code === 'INTERNAL_SERVER_ERROR') log.error({ err: error }, 'event stream failed');
-    const shown = error instanceof GraphQLError ? errorJson(error) : { message: 'Unexpected error.' };
-    if (!gone && !response.writableEnded) response.end(`event: next\ndata: ${JSON.stringify({ errors: [shown] })}\n\n${COMPLETE}`);
-  };
   if (direct) {
     let paused = false;
     const resume = () => {
       paused = false;
       direct.resume();
     };
+    // A throw here (a failed write) fails this stream through the read below: the pushed stream
+    // catches it and answers the pending `next()` with it.
     direct.push((result) => {
       if (gone || response.writableEnded) return;
-      let written: boolean;
-      try {
-        written = response.write(frameOf(result));
-      } catch (error) {
-        // Called from the feed's loop over every subscriber: this stream fails, not the loop.
-        fail(error);
-        return;
-      }
-      if (written || paused) return;
+      if (response.write(frameOf(result)) || paused) return;
       paused = true;
       direct.pause();
       response.once('drain', resume);
@@ -193,7 +180,11 @@ export function streamEvents(
       }
       if (!response.writableEnded) response.end(COMPLETE);
     } catch (error) {
-      fail(error);
+      // Errors arrive masked (maskError); one it did not reveal is ours to log.
+      const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+      if (!code || code === 'INTERNAL_SERVER_ERROR') log.error({ err: error }, 'event stream failed');
+      const shown = error instanceof GraphQLError ? errorJson(error) : { message: 'Unexpected error.' };
+      if (!gone && !response.writableEnded) response.end(`event: next\ndata: ${JSON.stringify({ errors: [shown] })}\n\n${COMPLETE}`);
     }
   })();
 }

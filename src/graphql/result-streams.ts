@@ -114,14 +114,27 @@ export function pushMapped<T, R extends ExecutionResult>(source: PushStream<T>, 
 
   // Called from the source's loop over every subscriber, or from a settled execution: a throw (from an
   // execution, or from onResult) fails this stream there and then instead of escaping into the loop.
+  const failWith = (error: unknown) => {
+    queued.length = 0;
+    carried = undefined;
+    last = { error };
+    answer();
+  };
   const guarded = (run: () => void) => {
     try {
       run();
     } catch (error) {
-      queued.length = 0;
-      carried = undefined;
-      last = { error };
-      answer();
+      failWith(error);
+    }
+  };
+  // One function per stream, not a closure per event: the source calls it for every subscriber.
+  const take = (event: T) => {
+    if (stopped || (last && 'error' in last)) return;
+    try {
+      queued.push(map(event));
+      flush();
+    } catch (error) {
+      failWith(error);
     }
   };
 
@@ -148,15 +161,9 @@ export function pushMapped<T, R extends ExecutionResult>(source: PushStream<T>, 
       queued.length = 0;
       return pulled.throw(error);
     },
-    push(take) {
-      onResult = take;
-      source.push((event) => {
-        if (stopped || (last && 'error' in last)) return;
-        guarded(() => {
-          queued.push(map(event));
-          flush();
-        });
-      });
+    push(consumer) {
+      onResult = consumer;
+      source.push(take);
       // In push mode the source's next() settles only when it ends or fails.
       source.next().then(
         () => {

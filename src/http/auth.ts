@@ -55,7 +55,7 @@ function touchLastUsed(runtime: Runtime, tokenId: number): void {
 }
 
 /** The principal an authenticated token acts as. */
-export function tokenPrincipal(token: CachedToken): Principal {
+function tokenPrincipal(token: CachedToken): Principal {
   return { kind: 'TOKEN', tokenId: token.tokenId, scope: token.scope, name: token.name };
 }
 

@@ -77,8 +77,8 @@ function merged(
   let replaying = true;
   let last = afterSequence;
   let ended = false;
-  // Push mode: where events go, whether they are held back, and how a failed replay reaches next().
-  let onEvent: ((event: StampsChangedEvent) => void) | undefined;
+  // Push mode: whether it is on, whether events are held back, and how a failed replay reaches next().
+  let pushed = false;
   let paused = false;
   let wake: (() => void) | undefined;
   let failure: { error: unknown } | undefined;
@@ -122,7 +122,7 @@ function merged(
   const stream: PushStream<StampsChangedEvent> = {
     [Symbol.asyncIterator]: () => stream,
     push(take) {
-      onEvent = take;
+      pushed = true;
       void pushReplay(take);
     },
     pause() {
@@ -136,7 +136,7 @@ function merged(
       if (!replaying) live.resume();
     },
     async next() {
-      if (onEvent) {
+      if (pushed) {
         // Pushed: a read only learns the end, or a failure of the replay or of the live stream.
         await seam;
         if (failure) throw failure.error;

@@ -6,8 +6,7 @@ import { parseGlobalId } from '../global-ids.ts';
 
 // Malformed ids, ids of types that are not nodes, and ids of other stores all resolve to null: the
 // caller cannot tell "elsewhere" from "nowhere". Each node type's findUnique adds the store scope.
-function relayId(globalId: string | number): { typename: string; id: string } | null {
-  const parsed = parseGlobalId(String(globalId));
+function relayId(parsed: ReturnType<typeof parseGlobalId>): { typename: string; id: string } | null {
   return parsed ? { typename: parsed.typename, id: String(parsed.id) } : null;
 }
 
@@ -23,7 +22,7 @@ builder.queryFields((t) => ({
         const customerCard = await customerCardFromDetail(ctx, info, parsed.id);
         if (customerCard !== undefined) return customerCard;
       }
-      const [node] = await resolveNodes(builder, ctx, info, [relayId(id)]);
+      const [node] = await resolveNodes(builder, ctx, info, [relayId(parsed)]);
       return (await node) ?? null;
     },
   }),
@@ -36,7 +35,7 @@ builder.queryFields((t) => ({
       if (ids.length > MAX_PAGE_SIZE) {
         throw new GraphQLError(`At most ${MAX_PAGE_SIZE} ids at once`, { extensions: { code: 'BAD_USER_INPUT' } });
       }
-      const nodes = await resolveNodes(builder, ctx, info, ids.map(relayId));
+      const nodes = await resolveNodes(builder, ctx, info, ids.map((id) => relayId(parseGlobalId(String(id)))));
       return Promise.all(nodes.map(async (node) => (await node) ?? null));
     },
   }),
